@@ -1,0 +1,27 @@
+import { MessageBusError } from './message-bus.error';
+
+/** One offending field, named by its path on the wire (`payload.currency`, `meta_data.token`). */
+export interface MessageFieldIssue {
+  readonly field: string;
+  readonly problems: readonly string[];
+}
+
+/**
+ * A message, or the input meant to become one, broke the envelope or payload rules.
+ * The message names every offending field; `issues` carries the same as data.
+ * Neither ever contains a field's value: values may be tokens or personal data.
+ */
+export class MessageValidationError extends MessageBusError {
+  override readonly name: string = 'MessageValidationError';
+  readonly issues: readonly MessageFieldIssue[];
+
+  constructor(issues: readonly MessageFieldIssue[], summary = 'Invalid message') {
+    super(`${summary}: ${issues.flatMap((issue) => issue.problems).join('; ')}`);
+    this.issues = issues;
+  }
+
+  /** The wire paths of the offending fields, in the order they were found. */
+  get fields(): string[] {
+    return this.issues.map((issue) => issue.field);
+  }
+}

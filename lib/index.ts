@@ -1,0 +1,53 @@
+// Errors
+export { MessageBusError } from './errors/message-bus.error';
+export { MessageValidationError, type MessageFieldIssue } from './errors/message-validation.error';
+export { UnknownMessageTypeError } from './errors/unknown-message-type.error';
+
+// Message model
+export { InstructionType } from './message/instruction-type.enum';
+export { EventType } from './message/event-type.enum';
+export { TransactionType } from './message/transaction-type.enum';
+export { Direction } from './message/direction.enum';
+export type { MessageKind } from './message/message-kind';
+export { MetaData } from './message/meta-data';
+export {
+  MessageBusMessage,
+  type CreateMessageOptions,
+  type MessageParseOptions,
+  type WireMessage,
+  type WireMetaData,
+} from './message/message-bus-message';
+export {
+  MessageTypeRegistry,
+  defaultMessageTypeRegistry,
+  type MessageTypeDefinition,
+} from './message/message-type-registry';
+export type { PayloadClass } from './message/payload-class';
+export { toWireJson } from './message/wire-json';
+export { IsNonBlankString } from './message/validation/is-non-blank-string.decorator';
+export { IsWireEnum } from './message/validation/is-wire-enum.decorator';
+export { IsStringRecord } from './message/validation/is-string-record.decorator';
+
+// Payloads
+export { PaymentPayload } from './message/payloads/instructions/payment.payload';
+export { StatusUpdatePayload } from './message/payloads/instructions/status-update.payload';
+export { CorrectionPayload } from './message/payloads/instructions/correction.payload';
+export { TransactionPayload } from './message/payloads/instructions/transaction.payload';
+export { UpdateProfilePayload } from './message/payloads/instructions/update-profile.payload';
+export { TokenSupplyPayload } from './message/payloads/instructions/token-supply.payload';
+export { MintPayload } from './message/payloads/instructions/mint.payload';
+export { BurnPayload } from './message/payloads/instructions/burn.payload';
+export { NewTransactionEventPayload } from './message/payloads/events/new-transaction-event.payload';
+export { TransactionStatusEventPayload } from './message/payloads/events/transaction-status-event.payload';
+export { PaymentEventPayload } from './message/payloads/events/payment-event.payload';
+export { ProfileEventPayload } from './message/payloads/events/profile-event.payload';
+export { KycEventPayload } from './message/payloads/events/kyc-event.payload';
+export { PasswordResetEventPayload } from './message/payloads/events/password-reset-event.payload';
+export { VerificationRequestedEventPayload } from './message/payloads/events/verification-requested-event.payload';
+export {
+  RelayEventPayload,
+  AddressOnboardedEventPayload,
+  RelayInitiatedEventPayload,
+  RelayCompletedEventPayload,
+  RelayOnboardedEventPayload,
+} from './message/payloads/events/relay-event.payload';

@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidatorOptions } from 'class-validator';
+import { MessageValidationError, type MessageFieldIssue } from '../errors/message-validation.error';
+import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
+import type { EventType } from './event-type.enum';
+import type { InstructionType } from './instruction-type.enum';
+import { typeFieldOf, type MessageKind } from './message-kind';
+import { defaultMessageTypeRegistry, type MessageTypeRegistry } from './message-type-registry';
+import { MetaData } from './meta-data';
+import { isJsonObject, toUntrustedJson, type JsonValue } from './untrusted-json';
+import { isNonBlankString } from './validation/is-non-blank-string.decorator';
+import { toFieldIssues } from './validation/validation-issues';
+import { toWireJson } from './wire-json';
+
+/** The envelope exactly as it travels on the bus. */
+export interface WireMessage {
+  meta_data: WireMetaData;
+  payload: Record<string, unknown>;
+}
+
+export interface WireMetaData {
+  source: string;
+  created_at: string;
+  token: string;
+  idempotency_key: string;
+  instruction_type?: string;
+  event?: string;
+  ip_address?: string;
+}
+
+export interface CreateMessageOptions<TPayload extends object = object> {
+  /** The sending system, e.g. `BANKING_SERVICE`. */
+  source: string;
+  /** Set this for an instruction, or `event` for an event: exactly one of the two. */
+  instructionType?: InstructionType | string;
+  event?: EventType | string;
+  /** An instance of the type's payload class, or a plain object of the same wire fields. */
+  payload: TPayload | Record<string, unknown>;
+  /** The service JWT, sent as `meta_data.token`. */
+  serviceToken: string;
+  /** Defaults to a fresh UUID v4. */
+  idempotencyKey?: string;
+  ipAddress?: string;
+}
+
+export interface MessageParseOptions {
+  /** Where payload classes are looked up; defaults to `defaultMessageTypeRegistry`. */
+  registry?: MessageTypeRegistry;
+}
+
+const VALIDATOR_OPTIONS: ValidatorOptions = {
+  // Drop fields no rule knows, so unknown input never reaches a handler or the wire.
+  whitelist: true,
+  forbidNonWhitelisted: false,
+  forbidUnknownValues: true,
+  stopAtFirstError: true,
+  // Keep values out of the error tree: they may be tokens or personal data.
+  validationError: { target: false, value: false },
+};
+
+/**
+ * A validated bus message. Its properties carry the wire names (`meta_data`, `payload`),
+ * so `JSON.stringify(message)` is the wire JSON and `serialize()` is the exact text the
+ * Python client produces for it.
+ */
+export class MessageBusMessage<TPayload extends object = object> {
+  private constructor(
+    readonly meta_data: MetaData,
+    readonly payload: TPayload,
+  ) {}
+
+  /** Builds a new message: fills `created_at` (UTC, to the second) and the idempotency key, and validates it all. */
+  static create<TPayload extends object = object>(
+    options: CreateMessageOptions<TPayload>,
+    parseOptions: MessageParseOptions = {},
+  ): MessageBusMessage<TPayload> {
+    const registry = parseOptions.registry ?? defaultMessageTypeRegistry;
+    const hasInstruction = options.instructionType !== undefined && options.instructionType !== null;
+    const hasEvent = options.event !== undefined && options.event !== null;
+    if (hasInstruction === hasEvent) {
+      throw new MessageValidationError([
+        {
+          field: 'meta_data.instruction_type',
+          problems: [
+            hasInstruction
+              ? 'instructionType and event are mutually exclusive: pass exactly one'
+              : 'instructionType or event is required',
+          ],
+        },
+      ]);
+    }
+    const kind: MessageKind = hasInstruction ? 'instruction' : 'event';
+    const type = String(hasInstruction ? options.instructionType : options.event);
+    assertPayloadClassMatches(registry, kind, type, options.payload);
+
+    const wire = {
+      meta_data: {
+        source: options.source,
+        created_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        token: options.serviceToken,
+        idempotency_key: options.idempotencyKey ?? randomUUID(),
+        [typeFieldOf(kind)]: type,
+        ip_address: options.ipAddress,
+      },
+      payload: options.payload,
+    };
+    return MessageBusMessage.fromJSON<TPayload>(wire, parseOptions);
+  }
+
+  /**
+   * Parses and validates untrusted input: a JSON text, its UTF-8 bytes, or a parsed object.
+   * Throws `MessageValidationError` naming every offending field by its wire path, or
+   * `UnknownMessageTypeError` when no payload class is registered for the type.
+   */
+  static fromJSON<TPayload extends object = object>(
+    input: string | Uint8Array | object,
+    options: MessageParseOptions = {},
+  ): MessageBusMessage<TPayload> {
+    const registry = options.registry ?? defaultMessageTypeRegistry;
+    const body = toUntrustedJson(input);
+    if (!isJsonObject(body)) {
+      throw new MessageValidationError([{ field: 'body', problems: ['body must be a JSON object'] }]);
+    }
+
+    const issues: MessageFieldIssue[] = [];
+    const metaData = validateSection(MetaData, body.meta_data, 'meta_data', issues);
+
+    // The payload is checked even when other meta_data fields are wrong, so that one error
+    // lists everything to fix; only the type itself has to be readable.
+    const declared = declaredType(body.meta_data);
+    const payloadClass = declared && registry.payloadClassFor(declared.kind, declared.type);
+    let payload: object | undefined;
+    if (payloadClass) {
+      payload = validateSection(payloadClass, body.payload, 'payload', issues);
+    } else if (!isJsonObject(body.payload)) {
+      issues.push(sectionIssue('payload', body.payload));
+    }
+
+    if (declared && !payloadClass) {
+      const unknown = new UnknownMessageTypeError(declared.kind, declared.type);
+      if (issues.length === 0) throw unknown;
+      issues.push(...unknown.issues);
+    }
+    if (issues.length > 0 || !metaData || !payload) throw new MessageValidationError(issues);
+    return new MessageBusMessage(metaData, payload as TPayload);
+  }
+
+  get kind(): MessageKind {
+    return this.meta_data.instruction_type != null ? 'instruction' : 'event';
+  }
+
+  /** The instruction type or event name. */
+  get type(): string {
+    return (this.meta_data.instruction_type ?? this.meta_data.event) as string;
+  }
+
+  /** The wire object: unset fields omitted (never `null`), keys in the Python client's order. */
+  toDict(): WireMessage {
+    return {
+      meta_data: compact(this.meta_data) as unknown as WireMetaData,
+      payload: compact(this.payload),
+    };
+  }
+
+  toJSON(): WireMessage {
+    return this.toDict();
+  }
+
+  /** The exact text the Python client sends for this message (`json.dumps` defaults). */
+  serialize(): string {
+    return toWireJson(this.toDict());
+  }
+}
+
+function validateSection<T extends object>(
+  cls: new () => T,
+  value: JsonValue | undefined,
+  field: 'meta_data' | 'payload',
+  issues: MessageFieldIssue[],
+): T | undefined {
+  if (!isJsonObject(value)) {
+    issues.push(sectionIssue(field, value));
+    return undefined;
+  }
+  const instance = plainToInstance(cls, value);
+  const errors = validateSync(instance, VALIDATOR_OPTIONS);
+  if (errors.length > 0) {
+    issues.push(...toFieldIssues(errors, field));
+    return undefined;
+  }
+  return instance;
+}
+
+/** The kind and type the raw meta_data names, when it names exactly one readable type. */
+function declaredType(metaData: JsonValue | undefined): { kind: MessageKind; type: string } | undefined {
+  if (!isJsonObject(metaData)) return undefined;
+  const { instruction_type: instructionType, event } = metaData;
+  const readable = (value: JsonValue | undefined): value is string => isNonBlankString(value);
+  if (readable(instructionType) && (event === undefined || event === null)) {
+    return { kind: 'instruction', type: instructionType };
+  }
+  if (readable(event) && (instructionType === undefined || instructionType === null)) {
+    return { kind: 'event', type: event };
+  }
+  return undefined;
+}
+
+function sectionIssue(field: string, value: unknown): MessageFieldIssue {
+  return {
+    field,
+    problems: [value === undefined || value === null ? `${field} is required` : `${field} must be a JSON object`],
+  };
+}
+
+function assertPayloadClassMatches(
+  registry: MessageTypeRegistry,
+  kind: MessageKind,
+  type: string,
+  payload: unknown,
+): void {
+  const expected = registry.payloadClassFor(kind, type);
+  if (!expected) throw new UnknownMessageTypeError(kind, type);
+  const prototype = payload !== null && typeof payload === 'object' ? Object.getPrototypeOf(payload) : null;
+  const isPlainObject = prototype === Object.prototype || prototype === null;
+  if (payload !== null && typeof payload === 'object' && !isPlainObject && !(payload instanceof expected)) {
+    const given = (payload as object).constructor?.name ?? 'an unknown class';
+    throw new MessageValidationError([
+      {
+        field: 'payload',
+        problems: [`payload: ${kind} type ${type} takes a ${expected.name}, got a ${given}`],
+      },
+    ]);
+  }
+}
+
+/** Own enumerable fields that are set, in insertion order; nested plain objects likewise. */
+function compact(source: object): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value === undefined || value === null) continue;
+    result[key] = isJsonObject(value) ? compact(value) : value;
+  }
+  return result;
+}

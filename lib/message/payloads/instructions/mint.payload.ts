@@ -1,0 +1,4 @@
+import { TokenSupplyPayload } from './token-supply.payload';
+
+/** Payload of a MINT instruction. */
+export class MintPayload extends TokenSupplyPayload {}

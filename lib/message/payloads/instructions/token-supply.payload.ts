@@ -1,0 +1,21 @@
+import { IsOptional } from 'class-validator';
+import { IsNonBlankString } from '../../validation/is-non-blank-string.decorator';
+
+/** The fields MINT and BURN share: an amount of a currency on a chain. */
+export abstract class TokenSupplyPayload {
+  @IsNonBlankString()
+  value!: string;
+
+  @IsNonBlankString()
+  currency!: string;
+
+  @IsNonBlankString()
+  reference!: string;
+
+  @IsNonBlankString()
+  chain!: string;
+
+  @IsOptional()
+  @IsNonBlankString()
+  message?: string;
+}

@@ -1,0 +1,49 @@
+import { MessageValidationError } from '../errors/message-validation.error';
+
+/** Keys that could reach an object's prototype when copied onto it. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_DEPTH = 32;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Decodes untrusted input (a JSON text, its UTF-8 bytes, or an already parsed value)
+ * into a fresh tree of plain JSON values: keys that could set a prototype are dropped,
+ * non-JSON values (functions, class instances' methods) are left out, and nesting is bounded.
+ */
+export function toUntrustedJson(input: unknown): JsonValue {
+  let parsed: unknown = input;
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new MessageValidationError([{ field: 'body', problems: ['body is not valid JSON'] }]);
+    }
+  }
+  return copyJson(parsed, 'body', 0);
+}
+
+function copyJson(value: unknown, path: string, depth: number): JsonValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (depth >= MAX_DEPTH) {
+    throw new MessageValidationError([
+      { field: path, problems: [`${path} is nested more than ${MAX_DEPTH} levels deep`] },
+    ]);
+  }
+  if (Array.isArray(value)) return value.map((item, index) => copyJson(item, `${path}[${index}]`, depth + 1));
+  if (typeof value === 'object') {
+    const copy: { [key: string]: JsonValue } = {};
+    for (const [key, entry] of Object.entries(value)) {
+      if (FORBIDDEN_KEYS.has(key) || entry === undefined || typeof entry === 'function') continue;
+      copy[key] = copyJson(entry, `${path}.${key}`, depth + 1);
+    }
+    return copy;
+  }
+  return null;
+}
+
+export function isJsonObject(value: unknown): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

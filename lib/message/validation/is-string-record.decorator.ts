@@ -1,0 +1,25 @@
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((entry) => typeof entry === 'string');
+}
+
+/** A required JSON object whose values are all strings (`Dict[str, str]` in the Python client). */
+export function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isStringRecord',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: isStringRecord,
+        defaultMessage: ({ property, value }: ValidationArguments) =>
+          value === undefined || value === null
+            ? `${property} is required`
+            : `${property} must be an object whose values are all strings`,
+      },
+    });
+  };
+}

@@ -1,0 +1,20 @@
+import type { ValidationError } from 'class-validator';
+import type { MessageFieldIssue } from '../../errors/message-validation.error';
+
+/**
+ * Flattens class-validator's tree into issues keyed by wire path. Constraint messages start
+ * with the bare property name; it is replaced by the full path so that every message says
+ * `payload.currency is required`, not `currency is required`.
+ */
+export function toFieldIssues(errors: readonly ValidationError[], prefix: string): MessageFieldIssue[] {
+  const issues: MessageFieldIssue[] = [];
+  for (const error of errors) {
+    const field = `${prefix}.${error.property}`;
+    const problems = Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(`${error.property} `) ? `${field}${message.slice(error.property.length)}` : `${field}: ${message}`,
+    );
+    if (problems.length > 0) issues.push({ field, problems });
+    if (error.children?.length) issues.push(...toFieldIssues(error.children, field));
+  }
+  return issues;
+}
