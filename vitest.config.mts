@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type UserWorkspaceConfig } from 'vitest/config';
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
-export default defineConfig({
+const shared: UserWorkspaceConfig = {
   // esbuild cannot emit decorator metadata, which Nest DI and class-transformer need.
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: {
@@ -13,11 +13,38 @@ export default defineConfig({
       { find: /^nestjs-message-bus$/, replacement: fromRoot('./lib/index.ts') },
     ],
   },
+};
+
+const integration = (name: string, include: string[], env: Record<string, string> = {}): UserWorkspaceConfig => ({
+  ...shared,
   test: {
-    include: ['test/**/*.spec.ts'],
-    exclude: ['test/smoke/apps/**', 'node_modules/**'],
+    name,
+    include,
+    env,
+    globalSetup: ['test/support/brokers.global-setup.ts'],
     setupFiles: ['reflect-metadata'],
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // Broker suites share two cores with the brokers themselves.
+    fileParallelism: false,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        ...shared,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.spec.ts', 'test/e2e/**/*.spec.ts', 'test/smoke/**/*.spec.ts'],
+          setupFiles: ['reflect-metadata'],
+          testTimeout: 30_000,
+          hookTimeout: 300_000,
+        },
+      },
+      integration('integration', ['test/integration/**/*.spec.ts']),
+      integration('integration-moto', ['test/integration/sqs/**/*.spec.ts'], { SQS_TARGET: 'moto' }),
+    ],
   },
 });

@@ -1,5 +1,6 @@
 // Errors
 export { MessageBusError } from './errors/message-bus.error';
+export { MessageBusConfigurationError } from './errors/message-bus-configuration.error';
 export { MessageValidationError, type MessageFieldIssue } from './errors/message-validation.error';
 export { UnknownMessageTypeError } from './errors/unknown-message-type.error';
 
@@ -51,3 +52,26 @@ export {
   RelayCompletedEventPayload,
   RelayOnboardedEventPayload,
 } from './message/payloads/events/relay-event.payload';
+
+// Module
+export { MessageBusModule } from './message-bus.module';
+export type { MessageBusModuleOptions } from './interfaces/message-bus-module-options.interface';
+export type { ConsumersOptions, KafkaConsumerOptions, SqsConsumerOptions } from './interfaces/consumer-options.interface';
+export type { RetryOptions } from './interfaces/retry-options.interface';
+export type { MessageHandlerOptions } from './interfaces/message-handler-metadata.interface';
+export { MessageBusPublisher, type PublisherPublishOptions } from './publisher/message-bus.publisher';
+export { ConsumerOrchestrator } from './runtime/consumer.orchestrator';
+
+// Handlers
+export { OnInstruction } from './decorators/on-instruction.decorator';
+export { OnEvent } from './decorators/on-event.decorator';
+export { MessageMeta, BusMessage } from './decorators/message-meta.decorator';
+export { MessageBusContext } from './dispatch/message-bus.context';
+export type { DispatchOutcome, RejectionReason } from './dispatch/dispatch-outcome';
+export { DuplicateInstructionHandlerError } from './errors/duplicate-instruction-handler.error';
+export { RequestScopedHandlerError } from './errors/request-scoped-handler.error';
+
+// Transports
+export type { TransportName } from './transports/transport-name';
+export type { InboundDelivery } from './transports/inbound-delivery.interface';
+export type { ConsumerState, ConsumerStatus, PublishOptions, PublishReceipt } from './transports/transport.interface';

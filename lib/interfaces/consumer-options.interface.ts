@@ -1,0 +1,40 @@
+import type { RetryOptions } from './retry-options.interface';
+
+/** An SQS queue this app consumes. */
+export interface SqsConsumerOptions {
+  /** Queue name (appended to `sqs.queueUrl`) or full queue URL. */
+  queue: string;
+  /**
+   * Where messages that cannot be processed go, with their reason: a queue name or URL.
+   * Without one, such messages stay on the queue (and its redrive policy, if any, applies).
+   */
+  deadLetterQueue?: string;
+  retry?: RetryOptions;
+  /** Handlers running at once for this queue. Default 10. */
+  concurrency?: number;
+  /** Long-polling wait of each receive, 0–20 s. Default 20. */
+  waitTimeSeconds?: number;
+  /** Visibility timeout given to received messages, in seconds. Default 30. */
+  visibilityTimeout?: number;
+  /** Receives polling at once. Default: enough to keep `concurrency` busy. */
+  pollers?: number;
+}
+
+/** A Kafka topic this app consumes, in a consumer group. */
+export interface KafkaConsumerOptions {
+  topic: string;
+  /** Consumer group. Default `${topic}_consumer_group`, as the Python client does. */
+  groupId?: string;
+  /** Default `${topic}.dlq`. */
+  deadLetterTopic?: string;
+  retry?: RetryOptions;
+  /** Partitions processed at once. Default 10. */
+  partitionsConcurrency?: number;
+  /** Where a new group starts. Default true (earliest), as the Python client does. */
+  fromBeginning?: boolean;
+}
+
+export interface ConsumersOptions {
+  sqs?: SqsConsumerOptions[];
+  kafka?: KafkaConsumerOptions[];
+}

@@ -1,0 +1,27 @@
+import type { LoggerService } from '@nestjs/common';
+import type { MessageTypeDefinition } from '../message/message-type-registry';
+import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
+import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
+import type { TransportName } from '../transports/transport-name';
+import type { ConsumersOptions } from './consumer-options.interface';
+
+export interface MessageBusModuleOptions {
+  /**
+   * The bus `MessageBusPublisher` sends on when a call does not say. `'memory'` puts the
+   * whole app (publishes and consumers) on an in-process bus: for local runs and tests.
+   * Default: `sqs` when only `sqs` is configured, `kafka` when only `kafka` is, else required.
+   */
+  transport?: TransportName;
+  /** SqsClient options; required to inject `SqsClient` or consume queues. */
+  sqs?: SqsClientOptions;
+  /** KafkaClient options; required to inject `KafkaClient` or consume topics. */
+  kafka?: KafkaClientOptions;
+  /** The queues and topics this app listens to. */
+  consumers?: ConsumersOptions;
+  /** Extra message types, or replacement payload classes for built-in ones. */
+  messageTypes?: MessageTypeDefinition[];
+  /** How long shutdown waits for running handlers before leaving their messages for redelivery. Default 30 000 ms. */
+  shutdownTimeoutMs?: number;
+  /** Logger for the bus's own logs; default Nest's `Logger` with context `MessageBus`. */
+  logger?: LoggerService;
+}

@@ -1,0 +1,107 @@
+import { Inject, Module, Optional, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { MessageHandlerMetadataAccessor } from './discovery/message-handler-metadata.accessor';
+import { MessageHandlerExplorer } from './discovery/message-handler.explorer';
+import { MessageHandlerRegistry } from './discovery/message-handler.registry';
+import { MessageDispatcher } from './dispatch/message.dispatcher';
+import { MessageBusConfigurationError } from './errors/message-bus-configuration.error';
+import type { MessageBusModuleOptions } from './interfaces/message-bus-module-options.interface';
+import { MESSAGE_BUS_OPTIONS_OVERRIDE, MESSAGE_BUS_RESOLVED_OPTIONS } from './message-bus.constants';
+import {
+  ConfigurableMessageBusModule,
+  MESSAGE_BUS_ASYNC_OPTIONS_TYPE,
+  MESSAGE_BUS_MODULE_OPTIONS,
+  MESSAGE_BUS_OPTIONS_TYPE,
+} from './message-bus.module-definition';
+import { defaultMessageTypeRegistry, MessageTypeRegistry } from './message/message-type-registry';
+import { resolveModuleOptions } from './options/resolve-module-options';
+import type { ResolvedMessageBusOptions } from './options/resolved-options';
+import { MessageBusPublisher } from './publisher/message-bus.publisher';
+import { ConsumerOrchestrator } from './runtime/consumer.orchestrator';
+import { KafkaClient } from './transports/kafka/kafka.client';
+import { MessageTransports } from './transports/message-transports';
+import { SqsClient } from './transports/sqs/sqs.client';
+import { unconfiguredClient } from './transports/unconfigured-client';
+
+const providers: Provider[] = [
+  { provide: MESSAGE_BUS_OPTIONS_OVERRIDE, useValue: null },
+  {
+    provide: MESSAGE_BUS_RESOLVED_OPTIONS,
+    inject: [MESSAGE_BUS_MODULE_OPTIONS, MESSAGE_BUS_OPTIONS_OVERRIDE],
+    useFactory: (options: MessageBusModuleOptions, override: Partial<MessageBusModuleOptions> | null) =>
+      resolveModuleOptions(options, override),
+  },
+  {
+    provide: MessageTypeRegistry,
+    inject: [MESSAGE_BUS_RESOLVED_OPTIONS],
+    useFactory: ({ messageTypes }: ResolvedMessageBusOptions) => {
+      const registry = defaultMessageTypeRegistry.clone();
+      messageTypes.forEach((definition, index) => {
+        try {
+          registry.register(definition);
+        } catch (error) {
+          throw new MessageBusConfigurationError(`messageTypes[${index}]`, (error as Error).message);
+        }
+      });
+      return registry;
+    },
+  },
+  {
+    provide: SqsClient,
+    inject: [MESSAGE_BUS_RESOLVED_OPTIONS],
+    useFactory: ({ sqs }: ResolvedMessageBusOptions) => (sqs ? new SqsClient(sqs) : unconfiguredClient(SqsClient, 'sqs')),
+  },
+  {
+    provide: KafkaClient,
+    inject: [MESSAGE_BUS_RESOLVED_OPTIONS],
+    useFactory: ({ kafka }: ResolvedMessageBusOptions) =>
+      kafka ? new KafkaClient(kafka) : unconfiguredClient(KafkaClient, 'kafka'),
+  },
+  MessageHandlerMetadataAccessor,
+  MessageHandlerRegistry,
+  MessageHandlerExplorer,
+  MessageDispatcher,
+  MessageTransports,
+  MessageBusPublisher,
+  ConsumerOrchestrator,
+];
+
+/**
+ * One import gives an app its bus: `SqsClient`, `KafkaClient` and `MessageBusPublisher` to
+ * inject, and every @OnInstruction / @OnEvent method of its controllers and providers
+ * running on the configured queues and topics.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers,
+  exports: [SqsClient, KafkaClient, MessageBusPublisher, MessageTypeRegistry, ConsumerOrchestrator, MESSAGE_BUS_RESOLVED_OPTIONS],
+})
+export class MessageBusModule extends ConfigurableMessageBusModule implements OnApplicationShutdown {
+  constructor(
+    @Optional() @Inject(SqsClient) private readonly sqsClient?: SqsClient,
+    @Optional() @Inject(KafkaClient) private readonly kafkaClient?: KafkaClient,
+  ) {
+    super();
+  }
+
+  static override forRoot(options: typeof MESSAGE_BUS_OPTIONS_TYPE): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  /** Like forRoot, with the options from a factory, class or existing provider (e.g. ConfigService). */
+  static override forRootAsync(options: typeof MESSAGE_BUS_ASYNC_OPTIONS_TYPE): DynamicModule {
+    const ways = [options?.useFactory, options?.useClass, options?.useExisting].filter(Boolean).length;
+    if (ways !== 1) {
+      throw new MessageBusConfigurationError(
+        'MessageBusModule.forRootAsync()',
+        'needs exactly one of useFactory, useClass and useExisting',
+      );
+    }
+    return super.forRootAsync(options);
+  }
+
+  /** Clients close after the consumers have stopped (ConsumerOrchestrator's shutdown hooks). */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.sqsClient?.close(), this.kafkaClient?.close()]);
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { MessageHandlerRegistry } from '../discovery/message-handler.registry';
+import { MessageDispatcher } from '../dispatch/message.dispatcher';
+import { MESSAGE_BUS_RESOLVED_OPTIONS } from '../message-bus.constants';
+import type { ResolvedMessageBusOptions } from '../options/resolved-options';
+import { MessageTransports } from '../transports/message-transports';
+import type { ConsumerStatus, DeliveryHandler, RunningConsumer } from '../transports/transport.interface';
+
+/**
+ * Starts one consumer per configured queue or topic once the app has bootstrapped, and at
+ * shutdown stops them (in-flight handlers get `shutdownTimeoutMs` to finish) before the
+ * transports close. `statuses()` tells the app how each consumer is doing.
+ */
+@Injectable()
+export class ConsumerOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('MessageBus');
+  private readonly consumers: RunningConsumer[] = [];
+
+  constructor(
+    @Inject(MESSAGE_BUS_RESOLVED_OPTIONS) private readonly options: ResolvedMessageBusOptions,
+    private readonly transports: MessageTransports,
+    private readonly dispatcher: MessageDispatcher,
+    private readonly handlers: MessageHandlerRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handle: DeliveryHandler = (delivery) => this.dispatcher.dispatch(delivery);
+    const { sqsConsumers, kafkaConsumers, transport } = this.options;
+    this.warnAboutUnreachableHandlers();
+    if (transport === 'memory') {
+      for (const consumer of sqsConsumers) {
+        this.consumers.push(
+          await this.transports.memory.consume(
+            { source: consumer.queue, group: 'queue', deadLetter: consumer.deadLetterQueue ?? `${consumer.queue}.dlq`, retry: consumer.retry, concurrency: consumer.concurrency },
+            handle,
+          ),
+        );
+      }
+      for (const consumer of kafkaConsumers) {
+        this.consumers.push(
+          await this.transports.memory.consume(
+            { source: consumer.topic, group: consumer.groupId, deadLetter: consumer.deadLetterTopic, retry: consumer.retry, concurrency: consumer.partitionsConcurrency },
+            handle,
+          ),
+        );
+      }
+    } else {
+      for (const consumer of sqsConsumers) this.consumers.push(await this.transports.sqs.consume(consumer, handle));
+      for (const consumer of kafkaConsumers) this.consumers.push(await this.transports.kafka.consume(consumer, handle));
+    }
+    for (const consumer of this.consumers) this.logger.log(`Consuming ${consumer.name}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const consumers = this.consumers.splice(0);
+    await Promise.all(consumers.map((consumer) => consumer.stop(this.options.shutdownTimeoutMs)));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.transports.close();
+  }
+
+  statuses(): ConsumerStatus[] {
+    return this.consumers.map((consumer) => consumer.status());
+  }
+
+  private warnAboutUnreachableHandlers(): void {
+    const sources = new Set([
+      ...this.options.sqsConsumers.map((consumer) => consumer.queue),
+      ...this.options.kafkaConsumers.map((consumer) => consumer.topic),
+    ]);
+    for (const handler of this.handlers.all()) {
+      if (handler.source !== undefined && !sources.has(handler.source)) {
+        this.logger.warn(`${handler.name} listens to ${handler.source}, which no consumer in consumers.sqs or consumers.kafka reads`);
+      }
+    }
+  }
+}

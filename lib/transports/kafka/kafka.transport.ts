@@ -1,0 +1,25 @@
+import type { MessageBusMessage } from '../../message/message-bus-message';
+import type { ResolvedKafkaConsumer } from '../../options/resolved-options';
+import type { DeliveryHandler, MessageTransport, PublishOptions, PublishReceipt, RunningConsumer } from '../transport.interface';
+import type { KafkaClient } from './kafka.client';
+import { KafkaConsumer } from './kafka.consumer';
+
+/** The Kafka bus: publishes through KafkaClient, consumes with one KafkaConsumer per topic and group. */
+export class KafkaTransport implements MessageTransport<ResolvedKafkaConsumer> {
+  readonly name = 'kafka' as const;
+
+  constructor(private readonly client: KafkaClient) {}
+
+  async publish(message: MessageBusMessage, destination: string, options: PublishOptions = {}): Promise<PublishReceipt> {
+    const { partition, offset } = await this.client.sendMessage(message, destination, options.key);
+    return { transport: 'kafka', destination, partition, offset: String(offset) };
+  }
+
+  async consume(subscription: ResolvedKafkaConsumer, handler: DeliveryHandler): Promise<RunningConsumer> {
+    const consumer = new KafkaConsumer(this.client, subscription, handler);
+    await consumer.start();
+    return consumer;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,56 @@
+import type { DispatchOutcome } from '../dispatch/dispatch-outcome';
+import type { MessageBusMessage } from '../message/message-bus-message';
+import type { InboundDelivery } from './inbound-delivery.interface';
+import type { TransportName } from './transport-name';
+
+export interface PublishOptions {
+  /** Kafka: partition key (same key, same partition, same order). */
+  key?: string;
+  /** SQS FIFO: message group (per-group order). */
+  messageGroupId?: string;
+  /** SQS: delay before the message becomes visible, 0–900 s. */
+  delaySeconds?: number;
+}
+
+export interface PublishReceipt {
+  readonly transport: TransportName;
+  readonly destination: string;
+  readonly messageId?: string;
+  readonly partition?: number;
+  readonly offset?: string;
+}
+
+/** Called once per delivery; the returned outcome decides ack, retry or dead letter. */
+export type DeliveryHandler = (delivery: InboundDelivery) => Promise<DispatchOutcome>;
+
+export type ConsumerState = 'starting' | 'running' | 'reconnecting' | 'stopping' | 'stopped' | 'failed';
+
+export interface ConsumerStatus {
+  readonly name: string;
+  readonly state: ConsumerState;
+  readonly inFlight: number;
+  readonly handled: number;
+  readonly retried: number;
+  readonly deadLettered: number;
+  /** Why the consumer is failed or reconnecting. */
+  readonly lastError?: string;
+}
+
+/** A consumer started by a transport. */
+export interface RunningConsumer {
+  readonly name: string;
+  status(): ConsumerStatus;
+  /**
+   * Stops fetching, waits up to `timeoutMs` for running handlers, acknowledges what finished,
+   * and leaves the rest unacknowledged for redelivery.
+   */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+/** What every bus offers the module: publish, consume, close. */
+export interface MessageTransport<TSubscription = unknown> {
+  readonly name: TransportName;
+  publish(message: MessageBusMessage, destination: string, options?: PublishOptions): Promise<PublishReceipt>;
+  consume(subscription: TSubscription, handler: DeliveryHandler): Promise<RunningConsumer>;
+  close(): Promise<void>;
+}
