@@ -32,6 +32,7 @@ const integration = (name: string, include: string[], env: Record<string, string
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary.reporter.mts'],
     projects: [
       {
         ...shared,

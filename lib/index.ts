@@ -75,3 +75,7 @@ export { RequestScopedHandlerError } from './errors/request-scoped-handler.error
 export type { TransportName } from './transports/transport-name';
 export type { InboundDelivery } from './transports/inbound-delivery.interface';
 export type { ConsumerState, ConsumerStatus, PublishOptions, PublishReceipt } from './transports/transport.interface';
+export { SqsClient } from './transports/sqs/sqs.client';
+export type { SqsClientOptions } from './transports/sqs/sqs-client-options.interface';
+export { KafkaClient } from './transports/kafka/kafka.client';
+export type { KafkaClientOptions } from './transports/kafka/kafka-client-options.interface';
