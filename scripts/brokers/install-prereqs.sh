@@ -16,6 +16,7 @@ check() {
 }
 
 check curl curl
+check unzip unzip                    # brokers.sh checks the Kafka jar
 check kcat kcat                      # interop peer for the Kafka tests
 check java openjdk-17-jre-headless   # Kafka 4.x brokers need Java 17+
 check keytool openjdk-17-jre-headless
