@@ -75,7 +75,32 @@ export { RequestScopedHandlerError } from './errors/request-scoped-handler.error
 export type { TransportName } from './transports/transport-name';
 export type { InboundDelivery } from './transports/inbound-delivery.interface';
 export type { ConsumerState, ConsumerStatus, PublishOptions, PublishReceipt } from './transports/transport.interface';
-export { SqsClient } from './transports/sqs/sqs.client';
+
+// SQS
+export { SqsClient, type SqsSendBatchOptions } from './transports/sqs/sqs.client';
 export type { SqsClientOptions } from './transports/sqs/sqs-client-options.interface';
+export type { SqsSendOptions } from './transports/sqs/sqs-send-options.interface';
+export type { SqsReceiveOptions, SqsReceiveManyOptions } from './transports/sqs/sqs-receive-options.interface';
+export type {
+  SqsReceivedMessage,
+  SqsSystemAttributes,
+  SqsMessageAttribute,
+} from './transports/sqs/sqs-received-message.interface';
+export type {
+  SqsBatchResult,
+  SqsBatchSuccess,
+  SqsSentMessage,
+  SqsBatchFailure,
+  SqsVisibilityChange,
+} from './transports/sqs/sqs-batch-result.interface';
+export type { SqsOutgoingMessage } from './transports/sqs/sqs-message-body';
+export { SqsOperationError, type SqsOperationErrorDetails } from './errors/sqs-operation.error';
+export { SqsQueueDoesNotExistError } from './errors/sqs-queue-does-not-exist.error';
+export { SqsBatchError } from './errors/sqs-batch.error';
+export { SqsInvalidArgumentError } from './errors/sqs-invalid-argument.error';
+export { SqsClientClosedError } from './errors/sqs-client-closed.error';
+export type { JsonValue } from './message/untrusted-json';
+
+// Kafka
 export { KafkaClient } from './transports/kafka/kafka.client';
 export type { KafkaClientOptions } from './transports/kafka/kafka-client-options.interface';

@@ -1,6 +1,12 @@
 import type { MessageBusMessage } from '../../message/message-bus-message';
 import type { ResolvedSqsConsumer } from '../../options/resolved-options';
-import type { DeliveryHandler, MessageTransport, PublishOptions, PublishReceipt, RunningConsumer } from '../transport.interface';
+import type {
+  DeliveryHandler,
+  MessageTransport,
+  PublishOptions,
+  PublishReceipt,
+  RunningConsumer,
+} from '../transport.interface';
 import type { SqsClient } from './sqs.client';
 import { SqsConsumer } from './sqs.consumer';
 
@@ -10,7 +16,11 @@ export class SqsTransport implements MessageTransport<ResolvedSqsConsumer> {
 
   constructor(private readonly client: SqsClient) {}
 
-  async publish(message: MessageBusMessage, destination: string, options: PublishOptions = {}): Promise<PublishReceipt> {
+  async publish(
+    message: MessageBusMessage,
+    destination: string,
+    options: PublishOptions = {},
+  ): Promise<PublishReceipt> {
     const messageId = await this.client.sendMessage(message, destination, {
       delaySeconds: options.delaySeconds,
       messageGroupId: options.messageGroupId,
@@ -18,7 +28,10 @@ export class SqsTransport implements MessageTransport<ResolvedSqsConsumer> {
     return { transport: 'sqs', destination, messageId };
   }
 
-  async consume(subscription: ResolvedSqsConsumer, handler: DeliveryHandler): Promise<RunningConsumer> {
+  async consume(
+    subscription: ResolvedSqsConsumer,
+    handler: DeliveryHandler,
+  ): Promise<RunningConsumer> {
     const consumer = new SqsConsumer(this.client, subscription, handler);
     await consumer.start();
     return consumer;

@@ -1,0 +1,15 @@
+/** Options of `SqsClient.receiveMessage`. */
+export interface SqsReceiveOptions {
+  /** Long-polling wait, 0-20 seconds. Default 20 (see `SQS_DEFAULT_WAIT_TIME_SECONDS`). */
+  waitTimeSeconds?: number;
+  /** Seconds (0-43200) the received messages stay hidden from other receivers; the queue's own setting when unset. */
+  visibilityTimeout?: number;
+  /** Ends a long poll early: the call then resolves as empty (`null` / `[]`) instead of throwing. */
+  abortSignal?: AbortSignal;
+}
+
+/** Options of `SqsClient.receiveMessages`. */
+export interface SqsReceiveManyOptions extends SqsReceiveOptions {
+  /** 1-10. Default 10, the most one request can return. */
+  maxMessages?: number;
+}

@@ -1,0 +1,14 @@
+/** Options of `SqsClient.sendMessage` and `sendMessages`; in a batch they apply to every entry. */
+export interface SqsSendOptions {
+  /** Seconds (0-900) before the message becomes visible. Default 0. Not allowed on FIFO queues, whose delay is the queue's. */
+  delaySeconds?: number;
+  /** Required for `.fifo` queues: messages of one group are delivered in order. */
+  messageGroupId?: string;
+  /**
+   * FIFO only: overrides the deduplication id, which is otherwise the envelope's
+   * `meta_data.idempotency_key` (plain objects need this or content-based deduplication).
+   */
+  deduplicationId?: string;
+  /** Sent as SQS `String` message attributes. */
+  messageAttributes?: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,70 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Test } from '@nestjs/testing';
+import { InstructionType, MessageBusMessage } from 'nestjs-message-bus';
+import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const README = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const GENERATED = join(__dirname, '.readme');
+
+/** Writes the README block marked `<!-- example: name -->` to a module and returns its path. */
+function exampleModule(name: string): string {
+  const match = new RegExp(`<!-- example: ${name} -->\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(README);
+  if (!match) throw new Error(`README.md has no example named ${name}`);
+  mkdirSync(GENERATED, { recursive: true });
+  const path = join(GENERATED, `${name}.ts`);
+  writeFileSync(path, match[1]);
+  return path;
+}
+
+function codeLines(name: string): number {
+  const path = exampleModule(name);
+  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').length;
+}
+
+describe('README examples run as written', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('quick start: the handler prints the payment it received', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    await import(exampleModule('quick-start'));
+    await vi.waitFor(() => expect(log).toHaveBeenCalledWith('REF1: 100.00 EUR (attempt 1)'), { timeout: 10_000 });
+  });
+
+  it('complete app: handles a PAYMENT and publishes its status, in under 40 lines', async () => {
+    expect(codeLines('complete-app')).toBeLessThan(40);
+    process.env.SQS_QUEUE_URL = 'http://127.0.0.1:9324/000000000000';
+    process.env.SERVICE_TOKEN = 'payments.service.token';
+    const { AppModule } = (await import(exampleModule('complete-app'))) as { AppModule: new () => unknown };
+    const app = await MessageBusTestingModule.useInMemoryBus(Test.createTestingModule({ imports: [AppModule] })).compile();
+    await app.init();
+    const bus = MessageBusTestBus.from(app);
+    const payment = MessageBusMessage.create({
+      source: 'BANKING_SERVICE',
+      instructionType: InstructionType.PAYMENT,
+      serviceToken: 't',
+      payload: { external_reference: 'P1', currency: 'EUR', value: '1.00', source: 'BANK', reference: 'R-1', direction: 'INBOUND' },
+    });
+
+    const [settlement] = await bus.publishAndWait(payment, 'payments');
+
+    expect(settlement.outcome.status).toBe('handled');
+    const [status] = bus.published('transaction-status');
+    expect(status.message.meta_data.token).toBe('payments.service.token');
+    expect(status.message.payload).toMatchObject({ reference: 'R-1', status: 'RECORDED' });
+    await app.close();
+  });
+
+  it('message model: the validation error lists the fields the README says', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    await import(exampleModule('message-model'));
+    expect(log).toHaveBeenCalledWith([
+      'meta_data.created_at',
+      'meta_data.token',
+      'meta_data.idempotency_key',
+      'payload.title',
+      'payload.identifier',
+    ]);
+  });
+});
