@@ -62,6 +62,9 @@ export type { MessageHandlerOptions } from './interfaces/message-handler-metadat
 export { MessageBusPublisher, type PublisherPublishOptions } from './publisher/message-bus.publisher';
 export { ConsumerOrchestrator } from './runtime/consumer.orchestrator';
 
+export { MessageBusServer, type MessageBusServerClients } from './microservices/message-bus.server';
+export { MessageBusClientProxy } from './microservices/message-bus.client-proxy';
+
 // Handlers
 export { OnInstruction } from './decorators/on-instruction.decorator';
 export { OnEvent } from './decorators/on-event.decorator';

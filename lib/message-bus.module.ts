@@ -16,6 +16,7 @@ import {
 import { defaultMessageTypeRegistry, MessageTypeRegistry } from './message/message-type-registry';
 import { resolveModuleOptions } from './options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from './options/resolved-options';
+import { MessageBusClientProxy } from './microservices/message-bus.client-proxy';
 import { MessageBusPublisher } from './publisher/message-bus.publisher';
 import { ConsumerOrchestrator } from './runtime/consumer.orchestrator';
 import { KafkaClient } from './transports/kafka/kafka.client';
@@ -63,6 +64,11 @@ const providers: Provider[] = [
   MessageDispatcher,
   MessageTransports,
   MessageBusPublisher,
+  {
+    provide: MessageBusClientProxy,
+    inject: [MessageBusPublisher],
+    useFactory: (publisher: MessageBusPublisher) => new MessageBusClientProxy(publisher),
+  },
   ConsumerOrchestrator,
 ];
 
@@ -74,7 +80,7 @@ const providers: Provider[] = [
 @Module({
   imports: [DiscoveryModule],
   providers,
-  exports: [SqsClient, KafkaClient, MessageBusPublisher, MessageTypeRegistry, ConsumerOrchestrator, MESSAGE_BUS_RESOLVED_OPTIONS],
+  exports: [SqsClient, KafkaClient, MessageBusPublisher, MessageBusClientProxy, MessageTypeRegistry, ConsumerOrchestrator, MESSAGE_BUS_RESOLVED_OPTIONS],
 })
 export class MessageBusModule extends ConfigurableMessageBusModule implements OnApplicationShutdown {
   constructor(

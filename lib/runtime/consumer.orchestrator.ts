@@ -12,6 +12,7 @@ import { MESSAGE_BUS_RESOLVED_OPTIONS } from '../message-bus.constants';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { MessageTransports } from '../transports/message-transports';
 import type { ConsumerStatus, DeliveryHandler, RunningConsumer } from '../transports/transport.interface';
+import { startConsumers } from './start-consumers';
 
 /**
  * Starts one consumer per configured queue or topic once the app has bootstrapped, and at
@@ -31,30 +32,9 @@ export class ConsumerOrchestrator implements OnApplicationBootstrap, BeforeAppli
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const handle: DeliveryHandler = (delivery) => this.dispatcher.dispatch(delivery);
-    const { sqsConsumers, kafkaConsumers, transport } = this.options;
     this.warnAboutUnreachableHandlers();
-    if (transport === 'memory') {
-      for (const consumer of sqsConsumers) {
-        this.consumers.push(
-          await this.transports.memory.consume(
-            { source: consumer.queue, group: 'queue', deadLetter: consumer.deadLetterQueue ?? `${consumer.queue}.dlq`, retry: consumer.retry, concurrency: consumer.concurrency },
-            handle,
-          ),
-        );
-      }
-      for (const consumer of kafkaConsumers) {
-        this.consumers.push(
-          await this.transports.memory.consume(
-            { source: consumer.topic, group: consumer.groupId, deadLetter: consumer.deadLetterTopic, retry: consumer.retry, concurrency: consumer.partitionsConcurrency },
-            handle,
-          ),
-        );
-      }
-    } else {
-      for (const consumer of sqsConsumers) this.consumers.push(await this.transports.sqs.consume(consumer, handle));
-      for (const consumer of kafkaConsumers) this.consumers.push(await this.transports.kafka.consume(consumer, handle));
-    }
+    const handle: DeliveryHandler = (delivery) => this.dispatcher.dispatch(delivery);
+    this.consumers.push(...(await startConsumers(this.options, this.transports, handle)));
     for (const consumer of this.consumers) this.logger.log(`Consuming ${consumer.name}`);
   }
 

@@ -1,0 +1,102 @@
+import { Logger } from '@nestjs/common';
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
+import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
+import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
+import { defaultMessageTypeRegistry } from '../message/message-type-registry';
+import { resolveModuleOptions } from '../options/resolve-module-options';
+import type { ResolvedMessageBusOptions } from '../options/resolved-options';
+import { startConsumers } from '../runtime/start-consumers';
+import { KafkaClient } from '../transports/kafka/kafka.client';
+import { MessageTransports } from '../transports/message-transports';
+import { SqsClient } from '../transports/sqs/sqs.client';
+import type { RunningConsumer } from '../transports/transport.interface';
+import { unconfiguredClient } from '../transports/unconfigured-client';
+
+/** What `MessageBusServer.unwrap()` returns. */
+export interface MessageBusServerClients {
+  sqs: SqsClient;
+  kafka: KafkaClient;
+}
+
+/**
+ * A `CustomTransportStrategy` for apps that prefer `app.connectMicroservice({ strategy })`
+ * with `@EventPattern(EventType.X)` / `@MessagePattern(InstructionType.Y)` handlers: the
+ * pattern is the message type. Messages are validated, retried and dead-lettered exactly as
+ * with `MessageBusModule`'s own handlers; the handler receives the payload DTO and a
+ * `MessageBusContext` (`@Payload()`, `@Ctx()`).
+ */
+export class MessageBusServer extends Server implements CustomTransportStrategy {
+  private readonly busLogger = new Logger('MessageBus');
+  private readonly options: ResolvedMessageBusOptions;
+  private readonly clients: MessageBusServerClients;
+  private readonly transports: MessageTransports;
+  private consumers: RunningConsumer[] = [];
+
+  constructor(options: Omit<MessageBusModuleOptions, 'logger'>) {
+    super();
+    this.options = resolveModuleOptions(options);
+    this.clients = {
+      sqs: this.options.sqs ? new SqsClient(this.options.sqs) : unconfiguredClient(SqsClient, 'sqs'),
+      kafka: this.options.kafka ? new KafkaClient(this.options.kafka) : unconfiguredClient(KafkaClient, 'kafka'),
+    };
+    this.transports = new MessageTransports(this.options, this.clients.sqs, this.clients.kafka);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    const registry = defaultMessageTypeRegistry.clone();
+    this.options.messageTypes.forEach((definition, index) => {
+      try {
+        registry.register(definition);
+      } catch (error) {
+        throw new MessageBusConfigurationError(`messageTypes[${index}]`, (error as Error).message);
+      }
+    });
+    const dispatcher = new DeliveryDispatcher((message) => {
+      const handler = this.getHandlerByPattern(message.type);
+      if (!handler) return [];
+      return [
+        {
+          name: `pattern ${message.type}`,
+          invoke: async (payload, context) => {
+            const result: unknown = await handler(payload, context);
+            // Nest's RPC exception handling answers with an erroring Observable: unwrap it.
+            return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
+          },
+        },
+      ];
+    }, registry);
+    try {
+      this.consumers = await startConsumers(this.options, this.transports, (delivery) => dispatcher.dispatch(delivery));
+      for (const consumer of this.consumers) this.busLogger.log(`Consuming ${consumer.name}`);
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    const consumers = this.consumers.splice(0);
+    await Promise.all(consumers.map((consumer) => consumer.stop(this.options.shutdownTimeoutMs)));
+    await this.transports.close();
+    await Promise.all([this.clients.sqs.close(), this.clients.kafka.close()]);
+  }
+
+  /** The in-memory bus when `transport` is `'memory'`, for tests of a connected microservice. */
+  get memory(): MessageTransports['memory'] {
+    return this.transports.memory;
+  }
+
+  on(): never {
+    throw new MessageBusConfigurationError('MessageBusServer.on()', 'is not supported: read consumer state with consumerStatuses()');
+  }
+
+  consumerStatuses(): ReturnType<RunningConsumer['status']>[] {
+    return this.consumers.map((consumer) => consumer.status());
+  }
+
+  unwrap<T = MessageBusServerClients>(): T {
+    return this.clients as T;
+  }
+}
