@@ -106,4 +106,30 @@ export type { JsonValue } from './message/untrusted-json';
 
 // Kafka
 export { KafkaClient } from './transports/kafka/kafka.client';
-export type { KafkaClientOptions } from './transports/kafka/kafka-client-options.interface';
+export type {
+  KafkaClientOptions,
+  KafkaSecurityProtocol,
+  KafkaSaslMechanism,
+  KafkaLogLevel,
+  KafkaLogSink,
+} from './transports/kafka/kafka-client-options.interface';
+export type {
+  KafkaBatchEntry,
+  KafkaReceiveOptions,
+  KafkaReceivedMessage,
+  KafkaSendResult,
+} from './transports/kafka/kafka-received-message.interface';
+export type { KafkaOutgoingMessage } from './transports/kafka/kafka-message-codec';
+export {
+  formatKafkaReceiptHandle,
+  parseKafkaReceiptHandle,
+  type KafkaRecordPosition,
+} from './transports/kafka/kafka-receipt-handle';
+export { KafkaAuthenticationError } from './errors/kafka-authentication.error';
+export { KafkaClientClosedError } from './errors/kafka-client-closed.error';
+export { KafkaCommitError } from './errors/kafka-commit.error';
+export { KafkaConnectionError } from './errors/kafka-connection.error';
+export { KafkaConsumerError } from './errors/kafka-consumer.error';
+export { KafkaInvalidArgumentError } from './errors/kafka-invalid-argument.error';
+export { KafkaReceiptHandleError, type KafkaReceiptHandleProblem } from './errors/kafka-receipt-handle.error';
+export { KafkaSendError } from './errors/kafka-send.error';

@@ -1,0 +1,48 @@
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { KafkaPartitionRecorder } from '../../../../lib/transports/kafka/kafka-partition-recorder';
+
+const metadata = (count: number): PartitionMetadata[] =>
+  Array.from({ length: count }, (_, partitionId) => ({
+    partitionId,
+    leader: 1,
+    replicas: [1],
+    isr: [1],
+    partitionErrorCode: 0,
+  }));
+
+describe('KafkaPartitionRecorder', () => {
+  it('gives keyed messages the partition kafkajs (and Java) would, and remembers it', () => {
+    const recorder = new KafkaPartitionRecorder();
+    const partition = recorder.createPartitioner();
+    const reference = Partitioners.DefaultPartitioner();
+    const message = { key: 'user-123', value: 'v' };
+    const chosen = partition({ topic: 't', partitionMetadata: metadata(6), message });
+    expect(chosen).toBe(
+      reference({
+        topic: 't',
+        partitionMetadata: metadata(6),
+        message: { key: 'user-123', value: 'v' },
+      }),
+    );
+    expect(recorder.partitionOf(message)).toBe(chosen);
+  });
+
+  it('keeps an unkeyed message on its first partition when kafkajs partitions it again on a retry', () => {
+    const recorder = new KafkaPartitionRecorder();
+    const partition = recorder.createPartitioner();
+    const messages = Array.from({ length: 6 }, (_, index) => ({ value: `m${index}` }));
+    const first = messages.map((message) =>
+      partition({ topic: 't', partitionMetadata: metadata(3), message }),
+    );
+    const retry = messages.map((message) =>
+      partition({ topic: 't', partitionMetadata: metadata(3), message }),
+    );
+    expect(retry).toEqual(first);
+    expect(messages.map((message) => recorder.partitionOf(message))).toEqual(first);
+  });
+
+  it('knows nothing of a message it never saw', () => {
+    expect(new KafkaPartitionRecorder().partitionOf({ value: 'x' })).toBeUndefined();
+  });
+});
