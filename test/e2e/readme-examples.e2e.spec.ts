@@ -1,27 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { InstructionType, MessageBusMessage } from 'nestjs-message-bus';
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-
-const README = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-const GENERATED = join(__dirname, '.readme');
-
-/** Writes the README block marked `<!-- example: name -->` to a module and returns its path. */
-function exampleModule(name: string): string {
-  const match = new RegExp(`<!-- example: ${name} -->\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(README);
-  if (!match) throw new Error(`README.md has no example named ${name}`);
-  mkdirSync(GENERATED, { recursive: true });
-  const path = join(GENERATED, `${name}.ts`);
-  writeFileSync(path, match[1]);
-  return path;
-}
-
-function codeLines(name: string): number {
-  const path = exampleModule(name);
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').length;
-}
+import { readmeExample as exampleModule, readmeExampleLines as codeLines } from '../support/readme-examples';
 
 describe('README examples run as written', () => {
   afterEach(() => vi.restoreAllMocks());
