@@ -10,12 +10,14 @@ export class UnknownMessageTypeError extends MessageValidationError {
     readonly messageType: string,
   ) {
     const field = kind === 'instruction' ? 'meta_data.instruction_type' : 'meta_data.event';
+    // Quoted and cut short: the type comes from untrusted input and ends up in logs.
+    const shown = JSON.stringify(messageType.length > 64 ? `${messageType.slice(0, 64)}…` : messageType);
     super(
       [
         {
           field,
           problems: [
-            `${field} "${messageType}" is an unknown message type: register a payload class for it in the MessageTypeRegistry`,
+            `${field} ${shown} is an unknown message type: register a payload class for it in the MessageTypeRegistry`,
           ],
         },
       ],

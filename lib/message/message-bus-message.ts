@@ -92,6 +92,11 @@ export class MessageBusMessage<TPayload extends object = object> {
     }
     const kind: MessageKind = hasInstruction ? 'instruction' : 'event';
     const type = String(hasInstruction ? options.instructionType : options.event);
+    if (type.trim() === '') {
+      throw new MessageValidationError([
+        { field: `meta_data.${typeFieldOf(kind)}`, problems: [`${hasInstruction ? 'instructionType' : 'event'} must not be blank`] },
+      ]);
+    }
     assertPayloadClassMatches(registry, kind, type, options.payload);
 
     const wire = {

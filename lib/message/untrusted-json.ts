@@ -3,6 +3,8 @@ import { MessageValidationError } from '../errors/message-validation.error';
 /** Keys that could reach an object's prototype when copied onto it. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 32;
+// Invalid bytes are an error, as in Python, rather than silently becoming U+FFFD.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -14,7 +16,12 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export function toUntrustedJson(input: unknown): JsonValue {
   let parsed: unknown = input;
   if (typeof input === 'string' || input instanceof Uint8Array) {
-    const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
+    let text: string;
+    try {
+      text = typeof input === 'string' ? input : UTF8.decode(input);
+    } catch {
+      throw new MessageValidationError([{ field: 'body', problems: ['body is not valid UTF-8'] }]);
+    }
     try {
       parsed = JSON.parse(text);
     } catch {

@@ -1,0 +1,501 @@
+import { spawn } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageBusMessage, MessageValidationError } from '../unit/message/message-model';
+
+/**
+ * The package as a consumer gets it: built with the repo's own `npm run build`, packed with
+ * `npm pack`, installed from the tarball into throwaway apps (CommonJS on Nest 11, ES modules on
+ * Nest 12) and run with plain Node. The build and pack run on a copy of the repo so that they
+ * never race with another run, or an editor, over the shared dist/.
+ */
+
+const REPO = resolve(__dirname, '../..');
+const APPS = resolve(__dirname, 'apps');
+const PACKAGE_NAME = 'nestjs-message-bus';
+
+/** The `exports` entries that must resolve. */
+const ENTRY_POINTS = ['.', './testing', './package.json'];
+
+/** Top-level paths of the repo that the copy to build from leaves out (and any dist-* output). */
+const NOT_COPIED = new Set(['node_modules', '.git', 'dist', 'coverage']);
+
+interface Manifest {
+  name: string;
+  main?: string;
+  types?: string;
+  exports: Record<string, string | Record<string, string>>;
+  peerDependencies: Record<string, string>;
+}
+
+interface PackResult {
+  filename: string;
+  files: { path: string }[];
+}
+
+interface AppResult {
+  format: 'cjs' | 'esm';
+  nestVersion: string;
+  exportNames: string[];
+  resolved: Record<string, string>;
+  roundTrip: string;
+  reordered: string;
+  created: string;
+  rejected: {
+    name: string;
+    isMessageValidationError: boolean;
+    isMessageBusError: boolean;
+    fields: string[];
+  } | null;
+  nest: { fromProvider: string; closed: boolean };
+}
+
+interface AppSpec {
+  name: 'cjs' | 'esm';
+  nestRange: string;
+  type?: 'module';
+}
+
+const APP_SPECS: AppSpec[] = [
+  { name: 'cjs', nestRange: '^11.0.0' },
+  { name: 'esm', nestRange: '^12.0.0', type: 'module' },
+];
+
+interface Run {
+  code: number | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment for child processes, without what an outer npm or vitest put in it. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', ...extra };
+  for (const key of Object.keys(env)) {
+    if (
+      /^(npm_package_|npm_lifecycle_|VITEST)/.test(key) ||
+      key === 'NODE_OPTIONS' ||
+      key === 'INIT_CWD'
+    ) {
+      delete env[key];
+    }
+  }
+  return env;
+}
+
+/** Runs a command in its own process group, so that a timeout ends npm's children too. */
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  env = childEnv(),
+): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, timedOut, stdout, stderr });
+    });
+  });
+}
+
+async function runOk(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  env?: NodeJS.ProcessEnv,
+): Promise<string> {
+  const result = await run(command, args, cwd, timeoutMs, env);
+  if (result.code !== 0) {
+    const outcome = result.timedOut
+      ? `timed out after ${timeoutMs / 1000} s`
+      : `exited with ${result.code}`;
+    throw new Error(
+      `\`${command} ${args.join(' ')}\` in ${cwd} ${outcome}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+    );
+  }
+  return result.stdout;
+}
+
+/** `npm pack --json` prints an array; a lifecycle script may print before it. */
+function parsePackOutput(stdout: string): PackResult {
+  const start = stdout.search(/^\[/m);
+  const parsed = JSON.parse(start >= 0 ? stdout.slice(start) : stdout) as PackResult[];
+  return parsed[0];
+}
+
+/** The files an `exports` entry points at, relative to the package root. */
+function targetsOf(manifest: Manifest, entry: string): Record<string, string> {
+  const target = manifest.exports[entry];
+  const conditions = typeof target === 'string' ? { default: target } : target;
+  return Object.fromEntries(
+    Object.entries(conditions).map(([condition, path]) => [condition, path.replace(/^\.\//, '')]),
+  );
+}
+
+const paymentFixture = readFileSync(join(REPO, 'test/fixtures/wire/PAYMENT.json'), 'latin1');
+
+/** The fixture with every object's keys in reverse order: the output order must not follow the input. */
+const reorderedFixture = JSON.stringify(JSON.parse(paymentFixture), (_key, value: unknown) =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).reverse())
+    : value,
+);
+
+/** Input for the apps, and what the in-repo source says about the same input. */
+const createOptions = {
+  source: 'SMOKE_SERVICE',
+  event: 'TRANSACTION_STATUS_UPDATE',
+  payload: { reference: 'MYK-4418', status: 'Überwiesen ✓' },
+  serviceToken: 'smoke.jwt.token',
+  idempotencyKey: 'a18f3e5c-6b2d-4a9e-9c4f-7d3b9e2a5f68',
+  ipAddress: '203.0.113.9',
+};
+const invalidMessage = (() => {
+  const wire = JSON.parse(paymentFixture) as {
+    meta_data: Record<string, unknown>;
+    payload: Record<string, unknown>;
+  };
+  delete wire.payload.currency;
+  wire.meta_data.token = '  ';
+  return JSON.stringify(wire);
+})();
+
+function expectedRejection(): MessageValidationError {
+  try {
+    MessageBusMessage.fromJSON(invalidMessage);
+  } catch (error) {
+    return error as MessageValidationError;
+  }
+  throw new Error('the invalid message was accepted by the source');
+}
+
+describe('the packed package', () => {
+  let work: string;
+  let staging: string;
+  let manifest: Manifest;
+  let pack: PackResult;
+  let tarball: string;
+  const apps: Record<string, Promise<PreparedApp>> = {};
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'nestjs-message-bus-smoke-'));
+    staging = join(work, 'package');
+    cpSync(REPO, staging, {
+      recursive: true,
+      filter: (source) => {
+        const path = relative(REPO, source);
+        const top = path.split(/[\\/]/)[0];
+        return (
+          !NOT_COPIED.has(top) &&
+          !top.startsWith('dist-') &&
+          basename(source) !== 'node_modules' &&
+          !path.endsWith('.tgz')
+        );
+      },
+    });
+    symlinkSync(join(REPO, 'node_modules'), join(staging, 'node_modules'), 'dir');
+    await runOk('npm', ['run', 'build'], staging, 180_000);
+    pack = parsePackOutput(
+      await runOk('npm', ['pack', '--json', '--pack-destination', work], staging, 60_000),
+    );
+    tarball = join(work, pack.filename);
+    manifest = JSON.parse(readFileSync(join(staging, 'package.json'), 'utf8')) as Manifest;
+    // Both apps install and run side by side; each app's own hook awaits its result.
+    for (const spec of APP_SPECS) {
+      apps[spec.name] = prepareApp(spec, join(work, `app-${spec.name}`), manifest, tarball);
+      apps[spec.name].catch(() => undefined);
+    }
+  });
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  describe('tarball', () => {
+    const packed = (): Set<string> => new Set(pack.files.map((file) => file.path));
+
+    it('is written where npm pack was told to write it', () => {
+      expect(existsSync(tarball)).toBe(true);
+      expect(pack.filename).toMatch(/^nestjs-message-bus-\d+\.\d+\.\d+.*\.tgz$/);
+    });
+
+    it.each(ENTRY_POINTS)('holds every file the exports entry %s points at', (entry) => {
+      const targets = targetsOf(manifest, entry);
+      expect(Object.keys(targets).length).toBeGreaterThan(0);
+      for (const path of Object.values(targets)) expect(packed()).toContain(path);
+    });
+
+    it.each(ENTRY_POINTS.filter((entry) => !entry.endsWith('.json')))(
+      'gives the exports entry %s its types, listed first',
+      (entry) => {
+        const target = manifest.exports[entry];
+        expect(typeof target).toBe('object');
+        const conditions = Object.keys(target as Record<string, string>);
+        // TypeScript takes the first condition that matches, so `types` must come first.
+        expect(conditions[0]).toBe('types');
+        expect(targetsOf(manifest, entry).types).toMatch(/\.d\.ts$/);
+      },
+    );
+
+    it('holds main, types and a declaration file beside every script', () => {
+      const files = packed();
+      for (const field of [manifest.main, manifest.types]) {
+        expect(field).toBeDefined();
+        expect(files).toContain(field!.replace(/^\.\//, ''));
+      }
+      const scripts = [...files].filter((path) => path.endsWith('.js'));
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const script of scripts) expect(files).toContain(script.replace(/\.js$/, '.d.ts'));
+    });
+
+    it('holds no sources, tests, samples or build settings', () => {
+      const unwanted = [...packed()].filter(
+        (path) =>
+          /^(test|sample|lib|scripts|bench|src|\.ci)\//.test(path) ||
+          /\.spec\.|\.test\./.test(path) ||
+          (path.endsWith('.ts') && !path.endsWith('.d.ts')) ||
+          /^tsconfig.*\.json$|^vitest\.config|^\.prettierrc|^nest-cli\.json$/.test(path),
+      );
+      expect(unwanted).toEqual([]);
+    });
+  });
+
+  describe.each(APP_SPECS)('installed in a $name app on Nest $nestRange', (spec) => {
+    let app: PreparedApp;
+    let result: AppResult;
+
+    beforeAll(async () => {
+      if (!apps[spec.name])
+        throw new Error('the package was not built and packed: see the first failure');
+      app = await apps[spec.name];
+      result = app.result;
+    });
+
+    it(`runs on Nest ${spec.nestRange} as ${spec.name}`, () => {
+      expect(result.format).toBe(spec.name);
+      expect(result.nestVersion.split('.')[0]).toBe(
+        spec.nestRange.replace(/^\^/, '').split('.')[0],
+      );
+    });
+
+    it.each(ENTRY_POINTS)(
+      'resolves the exports entry %s to the file the manifest names',
+      (entry) => {
+        const installed = join(app.dir, 'node_modules', PACKAGE_NAME);
+        const target = targetsOf(manifest, entry);
+        const condition = spec.name === 'cjs' ? target.require : target.import;
+        expect(realpathSync(result.resolved[entry])).toBe(
+          realpathSync(join(installed, condition ?? target.default)),
+        );
+      },
+    );
+
+    it('exposes every runtime export of the built entry point', () => {
+      const built = createRequire(join(staging, 'package.json'))(
+        join(staging, 'dist/index.js'),
+      ) as object;
+      const names = Object.keys(built).sort();
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'MessageBusMessage',
+          'MessageValidationError',
+          'MessageTypeRegistry',
+        ]),
+      );
+      expect(result.exportNames).toEqual(names);
+    });
+
+    it('parses and serialises a wire fixture byte for byte', () => {
+      expect(result.roundTrip).toBe(paymentFixture);
+    });
+
+    it('writes keys in the Python field order whatever order they arrive in', () => {
+      expect(reorderedFixture).not.toBe(paymentFixture);
+      expect(result.reordered).toBe(paymentFixture);
+    });
+
+    it('creates a message the source reads back as the same', () => {
+      const created = MessageBusMessage.fromJSON(result.created);
+      expect(created.serialize()).toBe(result.created);
+      expect(created.toDict()).toEqual({
+        meta_data: {
+          source: createOptions.source,
+          created_at: created.meta_data.created_at,
+          token: createOptions.serviceToken,
+          idempotency_key: createOptions.idempotencyKey,
+          event: createOptions.event,
+          ip_address: createOptions.ipAddress,
+        },
+        payload: createOptions.payload,
+      });
+      expect(created.meta_data.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    });
+
+    it('throws its own error classes, naming the same fields as the source', () => {
+      const expected = expectedRejection();
+      expect(result.rejected).toEqual({
+        name: expected.name,
+        isMessageValidationError: true,
+        isMessageBusError: true,
+        fields: expected.fields,
+      });
+    });
+
+    it('boots and closes a Nest application context that uses it', () => {
+      expect(result.nest).toEqual({ fromProvider: paymentFixture, closed: true });
+    });
+
+    it('type-checks a TypeScript consumer against the packed declarations', () => {
+      expect(app.typeCheck, app.typeCheck.stdout + app.typeCheck.stderr).toMatchObject({ code: 0 });
+    });
+  });
+});
+
+interface PreparedApp {
+  dir: string;
+  result: AppResult;
+  typeCheck: Run;
+}
+
+/** Installs the tarball into a fresh app of this kind, runs its index.js and type-checks a TS consumer. */
+async function prepareApp(
+  spec: AppSpec,
+  dir: string,
+  manifest: Manifest,
+  tarball: string,
+): Promise<PreparedApp> {
+  mkdirSync(dir);
+  cpSync(join(APPS, spec.name, 'index.js'), join(dir, 'index.js'));
+  const dependencies: Record<string, string> = {
+    ...manifest.peerDependencies,
+    '@nestjs/common': spec.nestRange,
+    '@nestjs/core': spec.nestRange,
+    '@nestjs/microservices': spec.nestRange,
+    [PACKAGE_NAME]: `file:${tarball}`,
+  };
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: `smoke-${spec.name}`,
+        private: true,
+        ...(spec.type ? { type: spec.type } : {}),
+        dependencies,
+      },
+      null,
+      2,
+    ),
+  );
+  await installWithOneRetry(dir);
+
+  const stdout = await runOk(
+    process.execPath,
+    ['index.js'],
+    dir,
+    60_000,
+    childEnv({
+      SMOKE_ENTRY_POINTS: JSON.stringify(ENTRY_POINTS),
+      SMOKE_FIXTURE: paymentFixture,
+      SMOKE_REORDERED: reorderedFixture,
+      SMOKE_CREATE: JSON.stringify(createOptions),
+      SMOKE_INVALID: invalidMessage,
+    }),
+  );
+  const line = stdout.split('\n').find((text) => text.startsWith('SMOKE_RESULT '));
+  if (!line) throw new Error(`the ${spec.name} app printed no result:\n${stdout}`);
+  const result = JSON.parse(line.slice('SMOKE_RESULT '.length)) as AppResult;
+
+  const imports = ENTRY_POINTS.filter((entry) => !entry.endsWith('.json')).map(
+    (entry, index) =>
+      `import * as entry${index} from '${entry === '.' ? PACKAGE_NAME : `${PACKAGE_NAME}/${entry.slice(2)}`}';`,
+  );
+  writeFileSync(
+    join(dir, 'consumer.ts'),
+    [
+      ...imports,
+      `import { MessageBusMessage, MessageValidationError, type WireMessage } from '${PACKAGE_NAME}';`,
+      `const message: MessageBusMessage = MessageBusMessage.fromJSON('{}');`,
+      `const wire: WireMessage = message.toDict();`,
+      `export const checked: string[] = [wire.meta_data.source, new MessageValidationError([]).name];`,
+      `export const entries: object[] = [${imports.map((_, index) => `entry${index}`).join(', ')}];`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'ES2022',
+        module: 'node16',
+        moduleResolution: 'node16',
+        skipLibCheck: true,
+        types: [],
+      },
+      files: ['consumer.ts'],
+    }),
+  );
+  const typeCheck = await run(
+    process.execPath,
+    [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+    dir,
+    120_000,
+  );
+  return { dir, result, typeCheck };
+}
+
+async function installWithOneRetry(appDir: string): Promise<void> {
+  const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+  try {
+    await runOk('npm', args, appDir, 150_000);
+  } catch (first) {
+    // A registry hiccup should not fail the suite; a second failure is real.
+    rmSync(join(appDir, 'node_modules'), { recursive: true, force: true });
+    try {
+      await runOk('npm', args, appDir, 150_000);
+    } catch (second) {
+      throw new Error(
+        `npm install failed twice in ${appDir}:\n${(first as Error).message}\n---\n${(second as Error).message}`,
+      );
+    }
+  }
+}
