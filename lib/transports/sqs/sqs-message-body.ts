@@ -1,10 +1,15 @@
-import { MessageValidationError } from '../../errors/message-validation.error';
-import { MessageBusMessage, type MessageParseOptions } from '../../message/message-bus-message';
-import { isJsonObject, type JsonValue } from '../../message/untrusted-json';
-import { toWireJson } from '../../message/wire-json';
+import type { MessageParseOptions } from '../../message/message-bus-message';
+import {
+  decodeMessageBody,
+  encodeMessageBody,
+  type DecodedMessageBody,
+  type OutgoingMessage,
+} from '../../message/message-body';
+
+export { looksLikeEnvelope } from '../../message/message-body';
 
 /** What `sendMessage` accepts: a message, or a plain object (an envelope, or any JSON object). */
-export type SqsOutgoingMessage = MessageBusMessage | Readonly<Record<string, unknown>>;
+export type SqsOutgoingMessage = OutgoingMessage;
 
 /** A body ready for SQS, with the envelope's idempotency key for FIFO deduplication. */
 export interface SqsOutgoingBody {
@@ -12,83 +17,18 @@ export interface SqsOutgoingBody {
   readonly idempotencyKey?: string;
 }
 
-/** What a received body turned out to be. */
-export interface SqsIncomingBody<TPayload extends object = object> {
-  readonly body: JsonValue;
-  readonly message?: MessageBusMessage<TPayload>;
-  readonly validationError?: MessageValidationError;
+export type SqsIncomingBody<TPayload extends object = object> = DecodedMessageBody<TPayload>;
+
+/** The SQS body of an outgoing message; see `encodeMessageBody`. */
+export function toSqsOutgoingBody(input: SqsOutgoingMessage, parseOptions: MessageParseOptions = {}): SqsOutgoingBody {
+  const { body, message } = encodeMessageBody(input, parseOptions);
+  return { body, idempotencyKey: message?.meta_data.idempotency_key };
 }
 
-/**
- * Something that claims to be an envelope is held to the envelope rules; anything else
- * is just JSON. Either key is enough, so a half-built envelope is refused rather than
- * sent as an arbitrary object.
- */
-export function looksLikeEnvelope(value: unknown): boolean {
-  return (
-    isJsonObject(value) && (Object.hasOwn(value, 'meta_data') || Object.hasOwn(value, 'payload'))
-  );
-}
-
-/**
- * The SQS body of an outgoing message: an envelope's `serialize()` (byte for byte what the
- * Python client sends), or a plain object in the same `json.dumps` format. Throws
- * `MessageValidationError` for an invalid envelope or a value that is not a plain object.
- */
-export function toSqsOutgoingBody(
-  input: SqsOutgoingMessage,
-  parseOptions: MessageParseOptions = {},
-): SqsOutgoingBody {
-  if (input instanceof MessageBusMessage) {
-    return { body: input.serialize(), idempotencyKey: input.meta_data.idempotency_key };
-  }
-  if (!isPlainObject(input)) {
-    throw new MessageValidationError([
-      { field: 'body', problems: ['body must be a MessageBusMessage or a plain object'] },
-    ]);
-  }
-  if (looksLikeEnvelope(input)) {
-    // Validated and re-serialised, so what goes out is exactly what a receiver will accept.
-    const message = MessageBusMessage.fromJSON(input, parseOptions);
-    return { body: message.serialize(), idempotencyKey: message.meta_data.idempotency_key };
-  }
-  let json: unknown;
-  try {
-    // A round trip through JSON applies toJSON() (dates, nested messages) as JSON.stringify would.
-    json = JSON.parse(JSON.stringify(input));
-  } catch {
-    throw new MessageValidationError([
-      { field: 'body', problems: ['body cannot be serialised as JSON'] },
-    ]);
-  }
-  return { body: toWireJson(json) };
-}
-
-/**
- * Reads a received body: JSON when it parses, else the raw text; an envelope is validated,
- * and a failure is returned, not thrown, so one bad message never stops a batch.
- */
+/** Reads a received SQS body; see `decodeMessageBody`. */
 export function readSqsIncomingBody<TPayload extends object = object>(
   raw: string,
   parseOptions: MessageParseOptions = {},
 ): SqsIncomingBody<TPayload> {
-  let body: JsonValue;
-  try {
-    body = JSON.parse(raw) as JsonValue;
-  } catch {
-    return { body: raw };
-  }
-  if (!looksLikeEnvelope(body)) return { body };
-  try {
-    return { body, message: MessageBusMessage.fromJSON<TPayload>(body as object, parseOptions) };
-  } catch (error) {
-    if (error instanceof MessageValidationError) return { body, validationError: error };
-    throw error;
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  return decodeMessageBody<TPayload>(raw, parseOptions);
 }
