@@ -1,0 +1,23 @@
+import type { ConsumerState, ConsumerStatus } from '../../transport.interface';
+
+/** What `KafkaConsumer.status()` reports, kept up to date by the consumer and its processors. */
+export class KafkaConsumerStats {
+  state: ConsumerState = 'starting';
+  /** Handlers running right now. */
+  inFlight = 0;
+  /** Messages a handler finished, on any attempt. */
+  handled = 0;
+  /** Retries scheduled after a failed attempt. */
+  retried = 0;
+  /** Messages published to the dead-letter topic. */
+  deadLettered = 0;
+  /** Why the consumer is failed or reconnecting; cleared once it is back in its group. */
+  lastError?: string;
+
+  snapshot(name: string): ConsumerStatus {
+    const { state, inFlight, handled, retried, deadLettered, lastError } = this;
+    return lastError === undefined
+      ? { name, state, inFlight, handled, retried, deadLettered }
+      : { name, state, inFlight, handled, retried, deadLettered, lastError };
+  }
+}

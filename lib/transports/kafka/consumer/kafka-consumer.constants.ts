@@ -1,0 +1,38 @@
+/**
+ * Longest a partition's finished messages wait for a commit while its batch is still being
+ * worked through. A batch always commits when it ends; this bounds what a crash in the middle
+ * of a long batch delivers again.
+ */
+export const KAFKA_COMMIT_INTERVAL_MS = 1_000;
+
+/** First delay before publishing to a dead-letter topic again after the publish failed. */
+export const KAFKA_DEAD_LETTER_RETRY_INITIAL_MS = 500;
+/** Longest delay between two attempts to publish to a dead-letter topic. */
+export const KAFKA_DEAD_LETTER_RETRY_MAX_MS = 30_000;
+
+/**
+ * kafkajs's own retries of fetches, joins and commits (and of the restart after a crash). Its
+ * default cap of 30 s would leave a consumer idle for half a minute after its broker came back.
+ */
+export const KAFKA_CONSUMER_RETRY = {
+  initialRetryTime: 300,
+  maxRetryTime: 5_000,
+  retries: 5,
+} as const;
+
+/**
+ * Headers a dead-lettered record carries next to its original key, value and headers: why it
+ * failed and where it came from, so that it can be inspected and replayed.
+ */
+export const KAFKA_DEAD_LETTER_HEADERS = {
+  /** `describeFailure(outcome)`: the rejection reason or `handler-error`, and the error's message. */
+  reason: 'bus-reason',
+  originalTopic: 'bus-original-topic',
+  originalPartition: 'bus-original-partition',
+  originalOffset: 'bus-original-offset',
+  consumerGroup: 'bus-consumer-group',
+  /** Deliveries to the handler in this process, the last one included. */
+  attempts: 'bus-attempts',
+  /** ISO 8601 time the message was given up on. */
+  failedAt: 'bus-failed-at',
+} as const;

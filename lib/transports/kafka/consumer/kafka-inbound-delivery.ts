@@ -1,0 +1,41 @@
+import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { InboundDelivery } from '../../inbound-delivery.interface';
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * What the dispatcher gets for one record: the value bytes as they are (a record without a
+ * value is an empty body, which the dispatcher rejects as invalid), the key and headers as
+ * UTF-8 text, and the in-process attempt number.
+ */
+export function toKafkaInboundDelivery(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  attempt: number,
+): InboundDelivery {
+  return {
+    transport: 'kafka',
+    source: topic,
+    body: message.value ?? EMPTY,
+    attempt,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : undefined,
+    headers: message.headers ? decodeKafkaHeaders(message.headers) : undefined,
+  };
+}
+
+/**
+ * Header values as UTF-8 text, or `undefined` when there is none (most records: no allocation).
+ * A header sent more than once keeps its last value, as Java's `lastHeader()` reads it.
+ */
+export function decodeKafkaHeaders(headers: IHeaders): Record<string, string> | undefined {
+  let decoded: Record<string, string> | undefined;
+  for (const name in headers) {
+    const value = headers[name];
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (last !== undefined) (decoded ??= {})[name] = last.toString();
+  }
+  return decoded;
+}

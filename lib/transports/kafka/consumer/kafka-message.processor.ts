@@ -1,0 +1,159 @@
+import type { LoggerService } from '@nestjs/common';
+import type { KafkaMessage } from 'kafkajs';
+import { describeDelivery } from '../../../dispatch/delivery-description';
+import { describeFailure, type DispatchOutcome } from '../../../dispatch/dispatch-outcome';
+import type { RetryPolicy } from '../../../dispatch/retry-policy';
+import type { InboundDelivery } from '../../inbound-delivery.interface';
+import type { DeliveryHandler } from '../../transport.interface';
+import { abortableDelay, backoffDelay } from './abortable-delay';
+import {
+  KAFKA_DEAD_LETTER_RETRY_INITIAL_MS,
+  KAFKA_DEAD_LETTER_RETRY_MAX_MS,
+} from './kafka-consumer.constants';
+import type { KafkaConsumerStats } from './kafka-consumer-stats';
+import type { KafkaDeadLetterSink } from './kafka-dead-letter.publisher';
+import { toKafkaDeadLetterRecord } from './kafka-dead-letter-record';
+import { errorText } from './kafka-error-context';
+import { toKafkaInboundDelivery } from './kafka-inbound-delivery';
+
+/**
+ * - `settled`: handled, or published to the dead-letter topic: the offset may be committed.
+ * - `abandoned`: given up on without a final outcome (stop, rebalance): it must stay
+ *   uncommitted, and so must everything after it in its partition.
+ */
+export type KafkaMessageSettlement = 'settled' | 'abandoned';
+
+/** A handler that broke the `DeliveryHandler` contract by throwing: treated as a failed attempt. */
+type Outcome =
+  | DispatchOutcome
+  | { readonly status: 'failed'; readonly error: unknown; readonly message?: undefined };
+type Failure = Exclude<Outcome, { status: 'handled' }>;
+
+export interface KafkaMessageProcessorOptions {
+  readonly topic: string;
+  readonly groupId: string;
+  readonly deadLetterTopic: string;
+  readonly retry: RetryPolicy;
+  readonly handler: DeliveryHandler;
+  readonly deadLetters: KafkaDeadLetterSink;
+  readonly stats: KafkaConsumerStats;
+  readonly logger: Pick<LoggerService, 'warn' | 'error'>;
+  /** Delay before publishing to the dead-letter topic again after try `attempt` failed. */
+  readonly deadLetterBackoff?: (attempt: number) => number;
+}
+
+/**
+ * Takes one record to its final outcome: the handler, then on failure bounded in-process
+ * retries with the subscription's backoff, then the dead-letter topic (at once for a message
+ * that is refused, e.g. invalid). A dead-letter publish that fails is tried again until it
+ * succeeds: the record is never skipped. `halt` (stop or rebalance) ends retry waits early and
+ * leaves the message unsettled, for redelivery.
+ *
+ * This is the hot path of the consumer: a handled message costs one handler call and one
+ * `then`, nothing else that allocates per message.
+ */
+export class KafkaMessageProcessor {
+  private readonly deadLetterBackoff: (attempt: number) => number;
+  private readonly settled = (outcome: Outcome): Outcome => {
+    this.options.stats.inFlight -= 1;
+    return outcome;
+  };
+  private readonly crashed = (error: unknown): Outcome => this.settled({ status: 'failed', error });
+
+  constructor(private readonly options: KafkaMessageProcessorOptions) {
+    this.deadLetterBackoff =
+      options.deadLetterBackoff ??
+      ((attempt) =>
+        backoffDelay(attempt, KAFKA_DEAD_LETTER_RETRY_INITIAL_MS, KAFKA_DEAD_LETTER_RETRY_MAX_MS));
+  }
+
+  async process(
+    partition: number,
+    message: KafkaMessage,
+    halt: AbortSignal,
+  ): Promise<KafkaMessageSettlement> {
+    const { topic, retry, stats, logger } = this.options;
+    for (let attempt = 1; ; attempt += 1) {
+      const delivery = toKafkaInboundDelivery(topic, partition, message, attempt);
+      const outcome = await this.invoke(delivery);
+      if (outcome.status === 'handled') {
+        stats.handled += 1;
+        return 'settled';
+      }
+      if (outcome.status === 'failed' && retry.canRetry(attempt)) {
+        if (halt.aborted) return this.leave(delivery, outcome);
+        const delayMs = retry.delayAfter(attempt);
+        stats.retried += 1;
+        logger.warn(
+          `Retrying ${describeDelivery(delivery, outcome.message)} in ${delayMs} ms: ${reasonOf(outcome)}`,
+        );
+        if (!(await abortableDelay(delayMs, halt))) return this.leave(delivery, outcome);
+        continue;
+      }
+      return this.deadLetter(delivery, message, outcome, halt);
+    }
+  }
+
+  /** Never rejects: a handler that throws (against the `DeliveryHandler` contract) is a failed attempt. */
+  private invoke(delivery: InboundDelivery): Promise<Outcome> {
+    this.options.stats.inFlight += 1;
+    try {
+      return this.options.handler(delivery).then(this.settled, this.crashed);
+    } catch (error) {
+      return Promise.resolve(this.crashed(error));
+    }
+  }
+
+  private async deadLetter(
+    delivery: InboundDelivery,
+    message: KafkaMessage,
+    outcome: Failure,
+    halt: AbortSignal,
+  ): Promise<KafkaMessageSettlement> {
+    const { topic, groupId, deadLetterTopic, deadLetters, stats, logger } = this.options;
+    const reason = reasonOf(outcome);
+    const described = describeDelivery(delivery, outcome.message);
+    const record = toKafkaDeadLetterRecord(message, {
+      topic,
+      groupId,
+      partition: delivery.partition as number,
+      offset: message.offset,
+      attempts: delivery.attempt,
+      reason,
+      failedAt: new Date(),
+    });
+    for (let attempt = 1; ; attempt += 1) {
+      const published = await deadLetters.publish(deadLetterTopic, record).then(
+        () => undefined,
+        (error: unknown) => error ?? new Error('dead-letter publish failed'),
+      );
+      if (published === undefined) {
+        stats.deadLettered += 1;
+        const after = delivery.attempt === 1 ? '1 attempt' : `${delivery.attempt} attempts`;
+        logger.error(`Dead-lettered ${described} to ${deadLetterTopic} after ${after}: ${reason}`);
+        return 'settled';
+      }
+      // Committing without the dead-letter record would lose the message: hold the partition instead.
+      const delayMs = this.deadLetterBackoff(attempt);
+      const next = halt.aborted
+        ? 'left uncommitted for redelivery'
+        : `trying again in ${delayMs} ms; partition ${delivery.partition} waits until it is stored`;
+      logger.error(
+        `Could not publish ${described} to dead-letter topic ${deadLetterTopic} (try ${attempt}): ${errorText(published)}; ${next}`,
+      );
+      if (halt.aborted || !(await abortableDelay(delayMs, halt))) return 'abandoned';
+    }
+  }
+
+  private leave(delivery: InboundDelivery, outcome: Failure): KafkaMessageSettlement {
+    this.options.logger.warn(
+      `Not retrying ${describeDelivery(delivery, outcome.message)}: the consumer is stopping or its group rebalancing, so it is left uncommitted for redelivery`,
+    );
+    return 'abandoned';
+  }
+}
+
+/** `describeFailure` reads only the status, reason and error, which a handler that threw has too. */
+function reasonOf(outcome: Failure): string {
+  return describeFailure(outcome as Exclude<DispatchOutcome, { status: 'handled' }>);
+}

@@ -1,0 +1,218 @@
+import type { KafkaMessage } from 'kafkajs';
+import { describe, expect, it, vi } from 'vitest';
+import { KafkaAbandonment } from '../../../../lib/transports/kafka/consumer/kafka-abandonment';
+import { KafkaBatchProcessor } from '../../../../lib/transports/kafka/consumer/kafka-batch.processor';
+import { KafkaGroupGeneration } from '../../../../lib/transports/kafka/consumer/kafka-group-generation';
+import type { KafkaMessageSettlement } from '../../../../lib/transports/kafka/consumer/kafka-message.processor';
+import { fakeBatchPayload, kafkaMessage, settle } from './kafka-consumer-fakes';
+
+type Step = KafkaMessageSettlement | (() => Promise<KafkaMessageSettlement>);
+
+function setup(
+  steps: Record<string, Step> = {},
+  options: { commitIntervalMs?: number; heartbeatIntervalMs?: number } = {},
+) {
+  const processed: string[] = [];
+  const messages = {
+    process: vi.fn(async (_partition: number, message: KafkaMessage, _halt: AbortSignal) => {
+      processed.push(message.offset);
+      const step = steps[message.offset] ?? 'settled';
+      return typeof step === 'function' ? step() : step;
+    }),
+  };
+  const logger = { log: vi.fn(), warn: vi.fn() };
+  const abandonment = new KafkaAbandonment();
+  const processor = new KafkaBatchProcessor({
+    topic: 'payments',
+    groupId: 'g',
+    messages,
+    abandonment,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 60_000,
+    commitIntervalMs: options.commitIntervalMs ?? 60_000,
+    logger,
+  });
+  return { processor, messages, processed, logger, abandonment };
+}
+
+const offsets = (...list: string[]): KafkaMessage[] => list.map((offset) => kafkaMessage(offset));
+const rebalance = (): Error =>
+  Object.assign(new Error('The group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
+
+describe('KafkaBatchProcessor', () => {
+  it('works through the messages in order, then resolves the last one and commits the next offset', async () => {
+    const { processor, processed } = setup();
+    const { payload, log } = fakeBatchPayload(offsets('5', '6', '7'), { partition: 2 });
+
+    await processor.process(payload, new KafkaGroupGeneration());
+
+    expect(processed).toEqual(['5', '6', '7']);
+    expect(log).toEqual(['resolve 7', 'commit 8']);
+    expect(payload.commitOffsetsIfNecessary).toHaveBeenCalledWith({
+      topics: [{ topic: 'payments', partitions: [{ partition: 2, offset: '8' }] }],
+    });
+  });
+
+  it('commits along the way when the commit interval has passed, never past an unsettled message', async () => {
+    const { processor } = setup({}, { commitIntervalMs: 0 });
+    const { payload, log } = fakeBatchPayload(offsets('0', '1'));
+
+    await processor.process(payload, new KafkaGroupGeneration());
+
+    expect(log).toEqual(['resolve 0', 'commit 1', 'resolve 1', 'commit 2']);
+  });
+
+  it('stops at an abandoned message: neither it nor anything after it is resolved or committed', async () => {
+    const { processor, processed } = setup({ '11': 'abandoned' });
+    const { payload, log } = fakeBatchPayload(offsets('10', '11', '12'));
+
+    await processor.process(payload, new KafkaGroupGeneration());
+
+    expect(processed).toEqual(['10', '11']);
+    expect(log).toEqual(['resolve 10', 'commit 11']);
+  });
+
+  it('returns as soon as stop() gives up on it, committing what settled before, never what finishes afterwards', async () => {
+    let finish!: (settlement: KafkaMessageSettlement) => void;
+    const { processor, abandonment } = setup({
+      '1': () => new Promise((resolve) => (finish = resolve)),
+    });
+    const { payload, log } = fakeBatchPayload(offsets('0', '1', '2'));
+    const processing = processor.process(payload, new KafkaGroupGeneration());
+    await settle();
+
+    abandonment.abandonAll();
+    await expect(processing).resolves.toBeUndefined();
+    expect(log).toEqual(['resolve 0', 'commit 1']);
+    finish('settled');
+    await settle();
+
+    expect(log).toEqual(['resolve 0', 'commit 1']);
+  });
+
+  it('handles 64-bit offsets without losing precision', async () => {
+    const { processor } = setup();
+    const { payload, log } = fakeBatchPayload(offsets('9007199254740993'));
+
+    await processor.process(payload, new KafkaGroupGeneration());
+
+    expect(log).toEqual(['resolve 9007199254740993', 'commit 9007199254740994']);
+  });
+
+  it('does nothing with a batch of a halted generation, a stopped runner or a stale partition', async () => {
+    const halted = new KafkaGroupGeneration();
+    halted.halt('stopping');
+    const { processor, processed } = setup();
+    const first = fakeBatchPayload(offsets('0'));
+    await processor.process(first.payload, halted);
+
+    const second = fakeBatchPayload(offsets('0'));
+    second.state.running = false;
+    await processor.process(second.payload, new KafkaGroupGeneration());
+
+    const third = fakeBatchPayload(offsets('0'));
+    third.state.stale = true;
+    await processor.process(third.payload, new KafkaGroupGeneration());
+
+    expect(processed).toEqual([]);
+    expect([...first.log, ...second.log, ...third.log]).toEqual([]);
+  });
+
+  it('neither resolves nor commits a message that finished after kafkajs stopped its runner (crash)', async () => {
+    const batch = fakeBatchPayload(offsets('0', '1', '2'));
+    const { processor } = setup({
+      '1': async () => {
+        batch.state.running = false;
+        return 'settled';
+      },
+    });
+
+    await processor.process(batch.payload, new KafkaGroupGeneration());
+
+    expect(batch.log).toEqual([]);
+  });
+
+  it('finishes the current message when stopping, commits it and leaves the rest for later', async () => {
+    const generation = new KafkaGroupGeneration();
+    const { processor, processed } = setup({
+      '1': async () => {
+        generation.halt('stopping');
+        return 'settled';
+      },
+    });
+    const { payload, log } = fakeBatchPayload(offsets('0', '1', '2'));
+
+    await processor.process(payload, generation);
+
+    expect(processed).toEqual(['0', '1']);
+    expect(log).toEqual(['resolve 1', 'commit 2']);
+  });
+
+  it('heartbeats while a message takes long, and on a rebalance finishes it, commits, and rethrows for kafkajs to rejoin', async () => {
+    let finish!: (settlement: KafkaMessageSettlement) => void;
+    const { processor, logger } = setup(
+      { '0': () => new Promise((resolve) => (finish = resolve)) },
+      { heartbeatIntervalMs: 100 },
+    );
+    const { payload, log } = fakeBatchPayload(offsets('0', '1'));
+    const error = rebalance();
+    vi.mocked(payload.heartbeat).mockResolvedValueOnce(undefined).mockRejectedValue(error);
+    const generation = new KafkaGroupGeneration();
+
+    const processing = processor.process(payload, generation);
+    await vi.waitFor(() => expect(generation.reason).toBe('lost'), {
+      timeout: 2_000,
+      interval: 20,
+    });
+    expect(vi.mocked(payload.heartbeat).mock.calls.length).toBeGreaterThanOrEqual(2);
+    finish('settled');
+
+    await expect(processing).rejects.toBe(error);
+    expect(log).toEqual(['resolve 0', 'commit 1']);
+    expect(logger.log).toHaveBeenCalledWith(
+      expect.stringMatching(/Group g is rebalancing .*partition 0 stops after its current message/),
+    );
+    const calls = vi.mocked(payload.heartbeat).mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(vi.mocked(payload.heartbeat).mock.calls.length).toBe(calls);
+  });
+
+  it('rethrows a failed commit so that kafkajs retries, and treats a commit refused by a rebalance as the end of the generation', async () => {
+    const refused = Object.assign(new Error('coordinator gone'), { type: 'REQUEST_TIMED_OUT' });
+    const failing = fakeBatchPayload(offsets('0'), { commit: () => Promise.reject(refused) });
+    const { processor, logger } = setup();
+    await expect(processor.process(failing.payload, new KafkaGroupGeneration())).rejects.toBe(
+      refused,
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/Committing offset 1 of payments partition 0 in group g failed/),
+    );
+
+    const error = rebalance();
+    const rebalancing = fakeBatchPayload(offsets('0', '1'), {
+      commit: () => Promise.reject(error),
+    });
+    const generation = new KafkaGroupGeneration();
+    const withInterval = setup({}, { commitIntervalMs: 0 });
+    await expect(withInterval.processor.process(rebalancing.payload, generation)).rejects.toBe(
+      error,
+    );
+    expect(generation.reason).toBe('lost');
+    expect(withInterval.processed).toEqual(['0']);
+  });
+
+  it('does not rethrow a failed commit while stopping: there is nothing left to retry', async () => {
+    const generation = new KafkaGroupGeneration();
+    const { processor } = setup({
+      '0': async () => {
+        generation.halt('stopping');
+        return 'settled';
+      },
+    });
+    const { payload } = fakeBatchPayload(offsets('0'), {
+      commit: () => Promise.reject(new Error('broker gone')),
+    });
+
+    await expect(processor.process(payload, generation)).resolves.toBeUndefined();
+    await settle();
+  });
+});

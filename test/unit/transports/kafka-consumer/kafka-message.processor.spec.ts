@@ -1,0 +1,244 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { DispatchOutcome } from '../../../../lib/dispatch/dispatch-outcome';
+import { RetryPolicy } from '../../../../lib/dispatch/retry-policy';
+import type { InboundDelivery } from '../../../../lib/transports/inbound-delivery.interface';
+import { KafkaConsumerStats } from '../../../../lib/transports/kafka/consumer/kafka-consumer-stats';
+import { KafkaMessageProcessor } from '../../../../lib/transports/kafka/consumer/kafka-message.processor';
+import {
+  failed,
+  FakeDeadLetters,
+  handled,
+  kafkaMessage,
+  paymentMessage,
+  rejected,
+  settle,
+  TOKEN,
+} from './kafka-consumer-fakes';
+
+function setup(
+  outcomes: Array<DispatchOutcome | (() => Promise<DispatchOutcome>)>,
+  options: { deadLetterFailures?: number; maxAttempts?: number } = {},
+) {
+  const deliveries: InboundDelivery[] = [];
+  const handler = vi.fn(async (delivery: InboundDelivery) => {
+    deliveries.push(delivery);
+    const next = outcomes.shift() ?? handled();
+    return typeof next === 'function' ? next() : next;
+  });
+  const deadLetters = new FakeDeadLetters(options.deadLetterFailures);
+  const stats = new KafkaConsumerStats();
+  const logger = { warn: vi.fn(), error: vi.fn() };
+  const processor = new KafkaMessageProcessor({
+    topic: 'payments',
+    groupId: 'payments_consumer_group',
+    deadLetterTopic: 'payments.dlq',
+    retry: new RetryPolicy({
+      maxAttempts: options.maxAttempts ?? 3,
+      initialDelayMs: 4,
+      multiplier: 2,
+    }),
+    handler,
+    deadLetters,
+    stats,
+    logger,
+    deadLetterBackoff: () => 1,
+  });
+  const logged = (): string =>
+    [...logger.warn.mock.calls, ...logger.error.mock.calls]
+      .map(([line]) => String(line))
+      .join('\n');
+  return { processor, handler, deliveries, deadLetters, stats, logger, logged };
+}
+
+const noHalt = (): AbortSignal => new AbortController().signal;
+
+describe('KafkaMessageProcessor', () => {
+  it('settles a handled message after one attempt, with the delivery the spec describes', async () => {
+    const { processor, deliveries, stats, deadLetters } = setup([handled()]);
+    const message = kafkaMessage('12');
+
+    await expect(processor.process(4, message, noHalt())).resolves.toBe('settled');
+
+    expect(deliveries).toEqual([
+      {
+        transport: 'kafka',
+        source: 'payments',
+        body: message.value,
+        attempt: 1,
+        partition: 4,
+        offset: '12',
+        key: 'key-1',
+        headers: { 'trace-id': 'trace-1' },
+      },
+    ]);
+    expect(stats).toMatchObject({ handled: 1, retried: 0, deadLettered: 0, inFlight: 0 });
+    expect(deadLetters.tries).toBe(0);
+  });
+
+  it('retries a failed message in process with growing delays, counting attempts from 1', async () => {
+    const { processor, deliveries, stats, deadLetters, logger } = setup([
+      failed(),
+      failed(),
+      handled(),
+    ]);
+
+    await expect(processor.process(0, kafkaMessage('3'), noHalt())).resolves.toBe('settled');
+
+    expect(deliveries.map((delivery) => delivery.attempt)).toEqual([1, 2, 3]);
+    expect(stats).toMatchObject({ handled: 1, retried: 2, deadLettered: 0 });
+    expect(deadLetters.tries).toBe(0);
+    expect(logger.warn.mock.calls.map(([line]) => String(line).replace(/\d+ ms/, 'N ms'))).toEqual([
+      expect.stringMatching(
+        /^Retrying PAYMENT \(idempotency_key .+\) from kafka:payments\[0\]@3, attempt 1 in N ms: handler-error: Error: boom$/,
+      ),
+      expect.stringMatching(/attempt 2 in N ms/),
+    ]);
+  });
+
+  it('dead-letters a message that fails maxAttempts times, with its attempts and reason', async () => {
+    const { processor, deliveries, stats, deadLetters, logged } = setup([
+      failed(),
+      failed(),
+      failed(),
+      handled(),
+    ]);
+    const message = kafkaMessage('9');
+
+    await expect(processor.process(1, message, noHalt())).resolves.toBe('settled');
+
+    expect(deliveries).toHaveLength(3);
+    expect(deadLetters.published).toHaveLength(1);
+    const [{ topic, record }] = deadLetters.published;
+    expect(topic).toBe('payments.dlq');
+    expect(record.value).toBe(message.value);
+    expect(record.key).toBe(message.key);
+    expect(record.headers).toMatchObject({
+      'bus-attempts': '3',
+      'bus-reason': 'handler-error: Error: boom',
+      'bus-original-partition': '1',
+      'bus-original-offset': '9',
+    });
+    expect(stats).toMatchObject({ handled: 0, retried: 2, deadLettered: 1, inFlight: 0 });
+    expect(logged()).toMatch(
+      /Dead-lettered PAYMENT .* to payments\.dlq after 3 attempts: handler-error: Error: boom/,
+    );
+  });
+
+  it('dead-letters a rejected message at once, without retrying', async () => {
+    const { processor, deliveries, deadLetters, stats } = setup([rejected()]);
+
+    await expect(processor.process(0, kafkaMessage('0', 'not json'), noHalt())).resolves.toBe(
+      'settled',
+    );
+
+    expect(deliveries).toHaveLength(1);
+    expect(deadLetters.published[0].record.headers).toMatchObject({
+      'bus-attempts': '1',
+      'bus-reason': 'invalid-message: MessageBusError: body is not valid JSON',
+    });
+    expect(stats).toMatchObject({ retried: 0, deadLettered: 1 });
+  });
+
+  it('keeps publishing to the dead-letter topic until it works, and never settles before', async () => {
+    const { processor, deadLetters, stats, logged } = setup([rejected()], {
+      deadLetterFailures: 3,
+    });
+
+    await expect(processor.process(0, kafkaMessage('0'), noHalt())).resolves.toBe('settled');
+
+    expect(deadLetters.tries).toBe(4);
+    expect(deadLetters.published).toHaveLength(1);
+    expect(stats.deadLettered).toBe(1);
+    expect(logged()).toMatch(
+      /Could not publish message from kafka:payments\[0\]@0, attempt 1 to dead-letter topic payments\.dlq \(try 3\): MessageBusError: broker unavailable; trying again in 1 ms; partition 0 waits/,
+    );
+  });
+
+  it('leaves the message unsettled when halted while the dead-letter publish keeps failing', async () => {
+    const { processor, deadLetters } = setup([rejected()], { deadLetterFailures: 1_000 });
+    const halt = new AbortController();
+    const processing = processor.process(0, kafkaMessage('0'), halt.signal);
+    await settle();
+    halt.abort();
+
+    await expect(processing).resolves.toBe('abandoned');
+    expect(deadLetters.published).toHaveLength(0);
+  });
+
+  it('ends a retry wait when halted (stop or rebalance) and leaves the message unsettled', async () => {
+    const { processor, deliveries, deadLetters } = setup([failed()], { maxAttempts: 3 });
+    const halt = new AbortController();
+    const slowRetry = new KafkaMessageProcessor({
+      ...(
+        processor as unknown as { options: ConstructorParameters<typeof KafkaMessageProcessor>[0] }
+      ).options,
+      retry: new RetryPolicy({ maxAttempts: 3, initialDelayMs: 60_000 }),
+    });
+    const processing = slowRetry.process(0, kafkaMessage('0'), halt.signal);
+    await settle();
+    halt.abort();
+
+    await expect(processing).resolves.toBe('abandoned');
+    expect(deliveries).toHaveLength(1);
+    expect(deadLetters.tries).toBe(0);
+  });
+
+  it('does not start a retry once halted, but still dead-letters a message whose attempts are used up', async () => {
+    const halted = new AbortController();
+    halted.abort();
+    const retrying = setup([failed()]);
+    await expect(retrying.processor.process(0, kafkaMessage('0'), halted.signal)).resolves.toBe(
+      'abandoned',
+    );
+    expect(retrying.deliveries).toHaveLength(1);
+
+    const exhausted = setup([failed()], { maxAttempts: 1 });
+    await expect(exhausted.processor.process(0, kafkaMessage('0'), halted.signal)).resolves.toBe(
+      'settled',
+    );
+    expect(exhausted.deadLetters.published).toHaveLength(1);
+  });
+
+  it('counts a message in flight while its handler runs', async () => {
+    let finish!: (outcome: DispatchOutcome) => void;
+    const { processor, stats } = setup([() => new Promise((resolve) => (finish = resolve))]);
+    const processing = processor.process(0, kafkaMessage('0'), noHalt());
+    await settle();
+    expect(stats.inFlight).toBe(1);
+
+    finish(handled());
+    await expect(processing).resolves.toBe('settled');
+    expect(stats).toMatchObject({ inFlight: 0, handled: 1 });
+  });
+
+  it('treats a handler that throws instead of returning an outcome as a failed attempt', async () => {
+    const { processor, deadLetters } = setup([], { maxAttempts: 1 });
+    const throwing = new KafkaMessageProcessor({
+      ...(
+        processor as unknown as { options: ConstructorParameters<typeof KafkaMessageProcessor>[0] }
+      ).options,
+      handler: () => {
+        throw new TypeError('not a promise');
+      },
+    });
+
+    await expect(throwing.process(0, kafkaMessage('0'), noHalt())).resolves.toBe('settled');
+    expect(deadLetters.published[0].record.headers?.['bus-reason']).toBe(
+      'handler-error: TypeError: not a promise',
+    );
+  });
+
+  it('never logs the token or the payload', async () => {
+    const message = paymentMessage('REF-SECRET-PAYLOAD');
+    const { processor, logged } = setup([failed(message), failed(message), failed(message)], {
+      deadLetterFailures: 1,
+    });
+
+    await processor.process(0, kafkaMessage('0', message.serialize()), noHalt());
+
+    expect(logged()).toContain(message.meta_data.idempotency_key);
+    expect(logged()).not.toContain(TOKEN);
+    expect(logged()).not.toContain('REF-SECRET-PAYLOAD');
+    expect(logged()).not.toContain('Jane Doe');
+  });
+});
