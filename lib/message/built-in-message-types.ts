@@ -1,6 +1,8 @@
 import { EventType } from './event-type.enum';
 import { InstructionType } from './instruction-type.enum';
+import { MetaData } from './meta-data';
 import type { PayloadClass } from './payload-class';
+import { DtoValidator } from './validation/dto-validator';
 import { KycEventPayload } from './payloads/events/kyc-event.payload';
 import { NewTransactionEventPayload } from './payloads/events/new-transaction-event.payload';
 import { PasswordResetEventPayload } from './payloads/events/password-reset-event.payload';
@@ -46,3 +48,6 @@ export const BUILT_IN_EVENT_PAYLOADS: Readonly<Partial<Record<EventType, Payload
   [EventType.RELAY_COMPLETED]: RelayCompletedEventPayload,
   [EventType.RELAY_ONBOARDED]: RelayOnboardedEventPayload,
 };
+
+// The library's own DTOs keep to what the direct validation path runs exactly as class-validator.
+DtoValidator.compile(MetaData, ...Object.values(BUILT_IN_INSTRUCTION_PAYLOADS), ...Object.values(BUILT_IN_EVENT_PAYLOADS));

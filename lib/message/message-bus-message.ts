@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidatorOptions } from 'class-validator';
 import { MessageValidationError, type MessageFieldIssue } from '../errors/message-validation.error';
 import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
 import type { EventType } from './event-type.enum';
@@ -8,9 +6,9 @@ import type { InstructionType } from './instruction-type.enum';
 import { typeFieldOf, type MessageKind } from './message-kind';
 import { defaultMessageTypeRegistry, type MessageTypeRegistry } from './message-type-registry';
 import { MetaData } from './meta-data';
-import { isJsonObject, toUntrustedJson, type JsonValue } from './untrusted-json';
+import { isJsonObject, parseUntrustedJson, type JsonValue } from './untrusted-json';
+import { DtoValidator } from './validation/dto-validator';
 import { isNonBlankString } from './validation/is-non-blank-string.decorator';
-import { toFieldIssues } from './validation/validation-issues';
 import { toWireJson } from './wire-json';
 
 /** The envelope exactly as it travels on the bus. */
@@ -48,16 +46,6 @@ export interface MessageParseOptions {
   /** Where payload classes are looked up; defaults to `defaultMessageTypeRegistry`. */
   registry?: MessageTypeRegistry;
 }
-
-const VALIDATOR_OPTIONS: ValidatorOptions = {
-  // Drop fields no rule knows, so unknown input never reaches a handler or the wire.
-  whitelist: true,
-  forbidNonWhitelisted: false,
-  forbidUnknownValues: true,
-  stopAtFirstError: true,
-  // Keep values out of the error tree: they may be tokens or personal data.
-  validationError: { target: false, value: false },
-};
 
 /**
  * A validated bus message. Its properties carry the wire names (`meta_data`, `payload`),
@@ -123,7 +111,7 @@ export class MessageBusMessage<TPayload extends object = object> {
     options: MessageParseOptions = {},
   ): MessageBusMessage<TPayload> {
     const registry = options.registry ?? defaultMessageTypeRegistry;
-    const body = toUntrustedJson(input);
+    const body = parseUntrustedJson(input);
     if (!isJsonObject(body)) {
       throw new MessageValidationError([{ field: 'body', problems: ['body must be a JSON object'] }]);
     }
@@ -188,13 +176,7 @@ function validateSection<T extends object>(
     issues.push(sectionIssue(field, value));
     return undefined;
   }
-  const instance = plainToInstance(cls, value);
-  const errors = validateSync(instance, VALIDATOR_OPTIONS);
-  if (errors.length > 0) {
-    issues.push(...toFieldIssues(errors, field));
-    return undefined;
-  }
-  return instance;
+  return DtoValidator.for(cls).validate(value, field, issues);
 }
 
 /** The kind and type the raw meta_data names, when it names exactly one readable type. */

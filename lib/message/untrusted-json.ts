@@ -31,6 +31,31 @@ export function toUntrustedJson(input: unknown): JsonValue {
   return copyJson(parsed, 'body', 0);
 }
 
+/**
+ * Like toUntrustedJson, without the copy when the input is text or bytes: JSON.parse builds a
+ * fresh tree, and callers read only the fields they know from it, copying (with the same
+ * bounds and key filter) any object they keep. Parsed objects given directly are still copied.
+ */
+export function parseUntrustedJson(input: unknown): JsonValue {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return toUntrustedJson(input);
+  let text: string;
+  try {
+    text = typeof input === 'string' ? input : UTF8.decode(input);
+  } catch {
+    throw new MessageValidationError([{ field: 'body', problems: ['body is not valid UTF-8'] }]);
+  }
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    throw new MessageValidationError([{ field: 'body', problems: ['body is not valid JSON'] }]);
+  }
+}
+
+/** A fresh, bounded copy of an already parsed value (see toUntrustedJson); `path` names it in errors. */
+export function copyUntrustedJson(value: unknown, path: string): JsonValue {
+  return copyJson(value, path, 0);
+}
+
 function copyJson(value: unknown, path: string, depth: number): JsonValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;

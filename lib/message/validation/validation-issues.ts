@@ -10,11 +10,14 @@ export function toFieldIssues(errors: readonly ValidationError[], prefix: string
   const issues: MessageFieldIssue[] = [];
   for (const error of errors) {
     const field = `${prefix}.${error.property}`;
-    const problems = Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(`${error.property} `) ? `${field}${message.slice(error.property.length)}` : `${field}: ${message}`,
-    );
+    const problems = Object.values(error.constraints ?? {}).map((message) => toFieldProblem(error.property, field, message));
     if (problems.length > 0) issues.push({ field, problems });
     if (error.children?.length) issues.push(...toFieldIssues(error.children, field));
   }
   return issues;
+}
+
+/** One constraint message with its leading property name replaced by the full wire path. */
+export function toFieldProblem(property: string, field: string, message: string): string {
+  return message.startsWith(`${property} `) ? `${field}${message.slice(property.length)}` : `${field}: ${message}`;
 }
