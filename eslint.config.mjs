@@ -23,6 +23,11 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       // Interface methods stay async for one contract even when an implementation needs no await.
       '@typescript-eslint/require-await': 'off',
+      // Option types take `KafkaSecurityProtocol | string` on purpose: names autocomplete, env strings fit.
+      '@typescript-eslint/no-redundant-type-constituents': 'off',
+      // kafkajs and the AWS SDK hand out bound closures that are meant to be destructured.
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/prefer-promise-reject-errors': 'off',
     },
   },
   {
@@ -30,6 +35,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/require-await': 'off',
+      // Option types take `KafkaSecurityProtocol | string` on purpose: names autocomplete, env strings fit.
+      '@typescript-eslint/no-redundant-type-constituents': 'off',
+      // kafkajs and the AWS SDK hand out bound closures that are meant to be destructured.
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/prefer-promise-reject-errors': 'off',
     },
   },
 );

@@ -211,7 +211,7 @@ function assertPayloadClassMatches(
   const prototype = payload !== null && typeof payload === 'object' ? Object.getPrototypeOf(payload) : null;
   const isPlainObject = prototype === Object.prototype || prototype === null;
   if (payload !== null && typeof payload === 'object' && !isPlainObject && !(payload instanceof expected)) {
-    const given = (payload as object).constructor?.name ?? 'an unknown class';
+    const given = (payload).constructor?.name ?? 'an unknown class';
     throw new MessageValidationError([
       {
         field: 'payload',

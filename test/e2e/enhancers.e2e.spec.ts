@@ -77,7 +77,7 @@ class DuplicatePaymentFilter implements ExceptionFilter {
 @Catch(RpcException)
 class RpcFailureFilter implements ExceptionFilter {
   catch(error: RpcException) {
-    seen.push(`rpc-filter:${String(error.getError())}`);
+    seen.push(`rpc-filter:${error.getError() as string}`);
     throw error;
   }
 }

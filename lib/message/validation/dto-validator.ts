@@ -21,6 +21,9 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
   validationError: { target: false, value: false },
 };
 
+/** Any class whose instances are validated (abstract ones included, for registration). */
+type DtoClass = abstract new () => object;
+
 interface PropertyRule {
   readonly property: string;
   /** All must hold for the property to be validated (IsOptional, ValidateIf). */
@@ -40,17 +43,17 @@ interface PropertyRule {
  * decorators such as @Type or @Transform keep working on it.
  */
 export class DtoValidator<T extends object> {
-  private static readonly cache = new WeakMap<Function, DtoValidator<object>>();
+  private static readonly cache = new WeakMap<DtoClass, DtoValidator<object>>();
 
   private constructor(
     private readonly cls: new () => T,
     private readonly rules: readonly PropertyRule[] | undefined,
   ) {}
 
-  private static readonly compilable = new WeakSet<Function>();
+  private static readonly compilable = new WeakSet<DtoClass>();
 
   /** Marks DTOs whose rules the direct path runs; only for classes known to satisfy its limits. */
-  static compile(...classes: Function[]): void {
+  static compile(...classes: DtoClass[]): void {
     for (const cls of classes) DtoValidator.compilable.add(cls);
   }
 
@@ -58,7 +61,7 @@ export class DtoValidator<T extends object> {
     let validator = DtoValidator.cache.get(cls);
     if (!validator) {
       const rules = DtoValidator.compilable.has(cls) ? compileRules(cls) : undefined;
-      validator = new DtoValidator(cls, rules) as DtoValidator<object>;
+      validator = new DtoValidator(cls, rules);
       DtoValidator.cache.set(cls, validator);
     }
     return validator as DtoValidator<T>;
@@ -117,7 +120,7 @@ export class DtoValidator<T extends object> {
 }
 
 /** The rules of a DTO the direct path can run exactly as class-validator would, else undefined. */
-function compileRules(cls: Function): PropertyRule[] | undefined {
+function compileRules(cls: DtoClass): PropertyRule[] | undefined {
   const storage = getMetadataStorage();
   const metadatas = storage.getTargetValidationMetadatas(cls, '', true, false);
   const byProperty = new Map<string, { conditions: PropertyRule['conditions'][number][]; checks: PropertyRule['checks'][number][] }>();
@@ -136,7 +139,7 @@ function compileRules(cls: Function): PropertyRule[] | undefined {
     if (!plain || perMetadataCondition || metadata.context) return undefined;
     for (const constraint of storage.getTargetValidatorConstraints(metadata.constraintCls)) {
       if ((constraint as { async?: boolean }).async) return undefined;
-      rule.checks.push({ metadata, constraint: constraint.instance as ValidatorConstraintInterface });
+      rule.checks.push({ metadata, constraint: constraint.instance });
     }
   }
   return [...byProperty].map(([property, rule]) => ({ property, ...rule }));

@@ -178,9 +178,9 @@ function causeChain(error: unknown): KafkaJsErrorShape[] {
     chain.length < 8 &&
     typeof current === 'object' &&
     current !== null &&
-    !chain.includes(current as KafkaJsErrorShape)
+    !chain.includes(current)
   ) {
-    chain.push(current as KafkaJsErrorShape);
+    chain.push(current);
     current = (current as KafkaJsErrorShape).cause;
   }
   return chain.length > 0 ? chain : [{ name: 'Error', message: String(error) }];

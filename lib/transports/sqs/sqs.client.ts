@@ -385,7 +385,7 @@ export class SqsClient {
         }),
       ),
     );
-    return { ...(output.Attributes ?? {}) } as Record<string, string>;
+    return { ...(output.Attributes ?? {}) };
   }
 
   /** Deletes a queue and every message in it. */
