@@ -82,7 +82,7 @@ export type { ConsumerState, ConsumerStatus, PublishOptions, PublishReceipt } fr
 // SQS
 export { SqsClient, type SqsSendBatchOptions } from './transports/sqs/sqs.client';
 export type { SqsClientOptions } from './transports/sqs/sqs-client-options.interface';
-export type { SqsSendOptions } from './transports/sqs/sqs-send-options.interface';
+export type { SqsSendOptions, SqsRawSendOptions } from './transports/sqs/sqs-send-options.interface';
 export type { SqsReceiveOptions, SqsReceiveManyOptions } from './transports/sqs/sqs-receive-options.interface';
 export type {
   SqsReceivedMessage,
@@ -102,6 +102,8 @@ export { SqsQueueDoesNotExistError } from './errors/sqs-queue-does-not-exist.err
 export { SqsBatchError } from './errors/sqs-batch.error';
 export { SqsInvalidArgumentError } from './errors/sqs-invalid-argument.error';
 export { SqsClientClosedError } from './errors/sqs-client-closed.error';
+export { SqsConsumerFailedError } from './errors/sqs-consumer-failed.error';
+export { SQS_DEAD_LETTER_ATTRIBUTES } from './transports/sqs/consumer/sqs-consumer.constants';
 export type { JsonValue } from './message/untrusted-json';
 
 // Kafka
@@ -133,3 +135,4 @@ export { KafkaConsumerError } from './errors/kafka-consumer.error';
 export { KafkaInvalidArgumentError } from './errors/kafka-invalid-argument.error';
 export { KafkaReceiptHandleError, type KafkaReceiptHandleProblem } from './errors/kafka-receipt-handle.error';
 export { KafkaSendError } from './errors/kafka-send.error';
+export { KAFKA_DEAD_LETTER_HEADERS } from './transports/kafka/consumer/kafka-consumer.constants';

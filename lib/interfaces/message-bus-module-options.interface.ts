@@ -1,4 +1,3 @@
-import type { LoggerService } from '@nestjs/common';
 import type { MessageTypeDefinition } from '../message/message-type-registry';
 import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
@@ -22,6 +21,4 @@ export interface MessageBusModuleOptions {
   messageTypes?: MessageTypeDefinition[];
   /** How long shutdown waits for running handlers before leaving their messages for redelivery. Default 30 000 ms. */
   shutdownTimeoutMs?: number;
-  /** Logger for the bus's own logs; default Nest's `Logger` with context `MessageBus`. */
-  logger?: LoggerService;
 }

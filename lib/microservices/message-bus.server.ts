@@ -34,7 +34,7 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
   private readonly transports: MessageTransports;
   private consumers: RunningConsumer[] = [];
 
-  constructor(options: Omit<MessageBusModuleOptions, 'logger'>) {
+  constructor(options: MessageBusModuleOptions) {
     super();
     this.options = resolveModuleOptions(options);
     this.clients = {

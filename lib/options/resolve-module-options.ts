@@ -34,6 +34,8 @@ export function resolveModuleOptions(
   if (merged.sqs !== undefined) requireSection(merged.sqs, 'sqs', 'it is set');
   if (merged.kafka !== undefined) requireSection(merged.kafka, 'kafka', 'it is set');
   rejectDuplicates(sqsConsumers.map((c) => c.queue), 'consumers.sqs', 'queue');
+  sqsConsumers.forEach((c, index) => rejectSelfDeadLetter(c.queue, c.deadLetterQueue, `consumers.sqs[${index}].deadLetterQueue`));
+  kafkaConsumers.forEach((c, index) => rejectSelfDeadLetter(c.topic, c.deadLetterTopic, `consumers.kafka[${index}].deadLetterTopic`));
   rejectDuplicates(kafkaConsumers.map((c) => `${c.topic}|${c.groupId}`), 'consumers.kafka', 'topic and groupId');
 
   const shutdownTimeoutMs = merged.shutdownTimeoutMs ?? 30_000;
@@ -49,7 +51,6 @@ export function resolveModuleOptions(
     kafkaConsumers,
     messageTypes: list(merged.messageTypes, 'messageTypes'),
     shutdownTimeoutMs,
-    logger: merged.logger,
   };
 }
 
@@ -138,5 +139,11 @@ function rejectDuplicates(keys: string[], setting: string, what: string): void {
       throw new MessageBusConfigurationError(setting, `lists the same ${what} twice ("${key.replace('|', '" in group "')}")`);
     }
     seen.add(key);
+  }
+}
+
+function rejectSelfDeadLetter(source: string, deadLetter: string | undefined, setting: string): void {
+  if (deadLetter === source) {
+    throw new MessageBusConfigurationError(setting, `must differ from the source "${source}": dead letters would come straight back`);
   }
 }

@@ -1,4 +1,3 @@
-import type { LoggerService } from '@nestjs/common';
 import type { RetryPolicy } from '../dispatch/retry-policy';
 import type { KafkaConsumerOptions, SqsConsumerOptions } from '../interfaces/consumer-options.interface';
 import type { MessageTypeDefinition } from '../message/message-type-registry';
@@ -24,5 +23,4 @@ export interface ResolvedMessageBusOptions {
   kafkaConsumers: ResolvedKafkaConsumer[];
   messageTypes: MessageTypeDefinition[];
   shutdownTimeoutMs: number;
-  logger?: LoggerService;
 }

@@ -94,6 +94,8 @@ describe('MessageBusModule options', () => {
     ['a long poll over 20 s', { transport: 'memory', consumers: { sqs: [{ queue: 'q', waitTimeSeconds: 21 }] } }, /consumers\.sqs\[0\]\.waitTimeSeconds/],
     ['zero attempts', { transport: 'memory', consumers: { kafka: [{ topic: 't', retry: { maxAttempts: 0 } }] } }, /consumers\.kafka\[0\]\.retry\.maxAttempts/],
     ['the same topic and group twice', { transport: 'memory', consumers: { kafka: [{ topic: 't' }, { topic: 't' }] } }, /consumers\.kafka lists the same topic and groupId twice/],
+    ['a queue that dead-letters to itself', { transport: 'memory', consumers: { sqs: [{ queue: 'q', deadLetterQueue: 'q' }] } }, /consumers\.sqs\[0\]\.deadLetterQueue must differ from the source "q"/],
+    ['a topic that dead-letters to itself', { transport: 'memory', consumers: { kafka: [{ topic: 't', deadLetterTopic: 't' }] } }, /consumers\.kafka\[0\]\.deadLetterTopic must differ/],
     ['an SQS queueUrl that is no URL', { sqs: { queueUrl: 'not a url' } }, /sqs\.queueUrl/],
     ['SASL without a user name', { kafka: { bootstrapServers: 'x:1', securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN' } }, /kafka\.userName/],
   ])('stops the app on %s, naming the setting', async (_case, options, message) => {

@@ -6,6 +6,11 @@ export interface SqsReceiveOptions {
   visibilityTimeout?: number;
   /** Ends a long poll early: the call then resolves as empty (`null` / `[]`) instead of throwing. */
   abortSignal?: AbortSignal;
+  /**
+   * Parse and validate each body (default true). `false` leaves `body` the raw text and
+   * `message` unset, for callers that validate later anyway, such as the consumer runtime.
+   */
+  decode?: boolean;
 }
 
 /** Options of `SqsClient.receiveMessages`. */

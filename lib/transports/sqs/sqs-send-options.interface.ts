@@ -1,3 +1,4 @@
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 /** Options of `SqsClient.sendMessage` and `sendMessages`; in a batch they apply to every entry. */
 export interface SqsSendOptions {
   /** Seconds (0-900) before the message becomes visible. Default 0. Not allowed on FIFO queues, whose delay is the queue's. */
@@ -11,4 +12,9 @@ export interface SqsSendOptions {
   deduplicationId?: string;
   /** Sent as SQS `String` message attributes. */
   messageAttributes?: Readonly<Record<string, string>>;
+}
+
+/** Options of `SqsClient.sendRawMessage`: as for sendMessage, with attributes in the SDK's shape. */
+export interface SqsRawSendOptions extends Omit<SqsSendOptions, 'messageAttributes'> {
+  messageAttributes?: Readonly<Record<string, MessageAttributeValue>>;
 }

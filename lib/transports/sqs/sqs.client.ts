@@ -45,7 +45,7 @@ import type {
   SqsReceivedMessage,
   SqsSystemAttributes,
 } from './sqs-received-message.interface';
-import type { SqsSendOptions } from './sqs-send-options.interface';
+import type { SqsRawSendOptions, SqsSendOptions } from './sqs-send-options.interface';
 import {
   FIFO_SUFFIX,
   SQS_DEFAULT_WAIT_TIME_SECONDS,
@@ -133,6 +133,38 @@ export class SqsClient {
         queueUrl,
         new Error('SQS answered without a MessageId'),
       );
+    }
+    return output.MessageId;
+  }
+
+  /**
+   * Sends a body exactly as given: not parsed, validated nor re-serialised, with message
+   * attributes in the SDK's shape. For forwarding a received message byte for byte (to a
+   * dead-letter queue, say); new messages go through `sendMessage`, which validates them.
+   */
+  async sendRawMessage(body: string, targetQueue: string, options: SqsRawSendOptions = {}): Promise<string> {
+    this.assertOpen('SendMessage');
+    const queueUrl = this.resolveQueueUrl(targetQueue);
+    const fifo = isFifoQueueUrl(queueUrl);
+    if (typeof body !== 'string') {
+      throw new SqsInvalidArgumentError('body', 'must be a string: sendRawMessage sends it as is');
+    }
+    const { messageAttributes, ...sendOptions } = options;
+    checkSendOptions(sendOptions, queueUrl, fifo);
+    const output = await this.call('SendMessage', queueUrl, (sdk) =>
+      sdk.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: body,
+          ...sendParameters(sendOptions, fifo, sendOptions.deduplicationId),
+          ...(messageAttributes && Object.keys(messageAttributes).length > 0
+            ? { MessageAttributes: { ...messageAttributes } }
+            : {}),
+        }),
+      ),
+    );
+    if (!output.MessageId) {
+      throw toSqsOperationError('SendMessage', queueUrl, new Error('SQS answered without a MessageId'));
     }
     return output.MessageId;
   }
@@ -452,11 +484,13 @@ export class SqsClient {
       if (abortSignal?.aborted && isAbortError((error as SqsOperationError).cause)) return [];
       throw error;
     }
-    return messages.map((message) => this.toReceivedMessage<TPayload>(message));
+    const decode = options.decode ?? true;
+    return messages.map((message) => this.toReceivedMessage<TPayload>(message, decode));
   }
 
   private toReceivedMessage<TPayload extends object>(
     message: Message,
+    decode: boolean,
   ): SqsReceivedMessage<TPayload> {
     const rawBody = message.Body ?? '';
     const attributes: SqsSystemAttributes = { ...(message.Attributes ?? {}) };
@@ -465,7 +499,7 @@ export class SqsClient {
       receiptHandle: message.ReceiptHandle ?? '',
       messageId: message.MessageId ?? '',
       rawBody,
-      ...readSqsIncomingBody<TPayload>(rawBody, this.parseOptions),
+      ...(decode ? readSqsIncomingBody<TPayload>(rawBody, this.parseOptions) : { body: rawBody }),
       // SQS always sends it when asked; 1 (a first delivery) if an emulator does not.
       receiveCount: Number.isInteger(receiveCount) && receiveCount > 0 ? receiveCount : 1,
       attributes,

@@ -1,27 +1,571 @@
-import { MessageBusError } from '../../errors/message-bus.error';
+import { Logger } from '@nestjs/common';
+import { describeDelivery } from '../../dispatch/delivery-description';
+import type { DispatchOutcome } from '../../dispatch/dispatch-outcome';
+import { MessageBusConfigurationError } from '../../errors/message-bus-configuration.error';
+import { SqsConsumerFailedError } from '../../errors/sqs-consumer-failed.error';
+import { SqsInvalidArgumentError } from '../../errors/sqs-invalid-argument.error';
+import { SqsQueueDoesNotExistError } from '../../errors/sqs-queue-does-not-exist.error';
 import type { ResolvedSqsConsumer } from '../../options/resolved-options';
-import type { ConsumerStatus, DeliveryHandler, RunningConsumer } from '../transport.interface';
+import type { InboundDelivery } from '../inbound-delivery.interface';
+import type {
+  ConsumerState,
+  ConsumerStatus,
+  DeliveryHandler,
+  RunningConsumer,
+} from '../transport.interface';
+import { FifoGroupSerializer } from './consumer/fifo-group-serializer';
+import { InFlightLimiter } from './consumer/in-flight-limiter';
+import { receiveBackoffMs, sleep } from './consumer/sqs-consumer-backoff';
+import { SQS_EMPTY_SHORT_POLL_PAUSE_MS } from './consumer/sqs-consumer.constants';
+import { describeError, isPermanentSqsError } from './consumer/sqs-consumer-errors';
+import { SqsDeadLetterPublisher } from './consumer/sqs-dead-letter-publisher';
+import { SqsEntryBatcher } from './consumer/sqs-entry-batcher';
+import {
+  decideSettlement,
+  toVisibilitySeconds,
+  type SqsSettlement,
+} from './consumer/sqs-settlement';
+import { VisibilityHeartbeat } from './consumer/visibility-heartbeat';
+import type { SqsVisibilityChange } from './sqs-batch-result.interface';
+import { isFifoQueueUrl } from './sqs-queue-address';
+import type { SqsReceivedMessage } from './sqs-received-message.interface';
 import type { SqsClient } from './sqs.client';
+import { SQS_MAX_RECEIVE_MESSAGES } from './sqs.constants';
 
-/** Placeholder until the SQS consumer runtime lands. */
+/** One received message, from receive until it is deleted, re-timed or released. */
+interface HeldMessage {
+  readonly key: string;
+  readonly received: SqsReceivedMessage;
+  readonly delivery: InboundDelivery;
+  /** FIFO queues: the message group. */
+  readonly groupId?: string;
+  phase: 'waiting' | 'running' | 'settling';
+  /** Released at shutdown while its handler still ran: whatever it returns is ignored. */
+  abandoned: boolean;
+}
+
+/** Failures in a row after which a poller logs again while SQS stays unreachable. */
+const LOG_EVERY_FAILURES = 10;
+
+/**
+ * Consumes one SQS queue: `pollers` long-polling receive loops feed up to `concurrency`
+ * messages in flight (a poller asks only for as many as there are free slots), each goes
+ * through the handler, and its outcome becomes a batched delete, a retry delay, or a dead
+ * letter. Visibility is extended while a message is held; FIFO groups run one message at a
+ * time, in order. `stop()` stops receiving at once, lets running handlers finish, and gives
+ * back what it will not finish, so nothing is lost and nothing is acknowledged twice.
+ */
 export class SqsConsumer implements RunningConsumer {
   readonly name: string;
+  private readonly logger = new Logger('MessageBus');
+  private readonly queueUrl: string;
+  private readonly fifo: boolean;
+  private readonly limiter: InFlightLimiter;
+  private readonly abort = new AbortController();
+  private readonly held = new Map<string, HeldMessage>();
+  /** Handler plus settlement of each started message. */
+  private readonly work = new Map<string, Promise<void>>();
+  /** Deletes and releases under way, each logging its own failure; shutdown waits for them. */
+  private readonly background = new Set<Promise<void>>();
+  private readonly groups?: FifoGroupSerializer<HeldMessage>;
+  private readonly deletes: SqsEntryBatcher<string>;
+  private readonly visibility: SqsEntryBatcher<SqsVisibilityChange>;
+  private readonly heartbeat: VisibilityHeartbeat;
+  private readonly deadLetters?: SqsDeadLetterPublisher;
+  private readonly counts = { handled: 0, retried: 0, deadLettered: 0 };
+  private state: ConsumerState = 'starting';
+  private lastError?: string;
+  private hasRedrivePolicy = false;
+  private nextKey = 0;
+  private running?: Promise<void>;
+  private stopped?: Promise<void>;
 
   constructor(
-    readonly client: SqsClient,
-    readonly subscription: ResolvedSqsConsumer,
-    readonly handler: DeliveryHandler,
+    private readonly client: SqsClient,
+    private readonly subscription: ResolvedSqsConsumer,
+    private readonly handler: DeliveryHandler,
   ) {
     this.name = `sqs:${subscription.queue}`;
+    this.queueUrl = queueUrlOf(client, subscription.queue, 'queue');
+    this.fifo = isFifoQueueUrl(this.queueUrl);
+    this.limiter = new InFlightLimiter(subscription.concurrency);
+    if (this.fifo) this.groups = new FifoGroupSerializer<HeldMessage>();
+    if (subscription.deadLetterQueue !== undefined) {
+      queueUrlOf(client, subscription.deadLetterQueue, 'deadLetterQueue');
+      this.deadLetters = new SqsDeadLetterPublisher(client, subscription.deadLetterQueue);
+    }
+    this.deletes = new SqsEntryBatcher((handles) =>
+      this.client.deleteMessages(this.queueUrl, handles),
+    );
+    this.visibility = new SqsEntryBatcher((changes) =>
+      this.client.changeMessageVisibilityBatch(this.queueUrl, changes),
+    );
+    this.heartbeat = new VisibilityHeartbeat({
+      visibilityTimeout: subscription.visibilityTimeout,
+      extend: (receiptHandle, visibilityTimeout) =>
+        this.visibility.add({ receiptHandle, visibilityTimeout }),
+      onFailure: (key, result) => {
+        const held = this.held.get(key);
+        if (!held) return;
+        this.logger.warn(
+          `Could not extend the visibility of ${describeDelivery(held.delivery)} (${result.code}: ${result.reason}); ` +
+            'another consumer may receive it while its handler runs',
+        );
+      },
+    });
   }
 
+  /** Starts the receive loops and returns at once; `status()` tells how they fare. */
   async start(): Promise<void> {
-    throw new MessageBusError('The SQS consumer is not implemented yet');
+    this.running ??= this.run();
   }
 
   status(): ConsumerStatus {
-    return { name: this.name, state: 'stopped', inFlight: 0, handled: 0, retried: 0, deadLettered: 0 };
+    return {
+      name: this.name,
+      state: this.state,
+      inFlight: this.held.size,
+      ...this.counts,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+    };
   }
 
-  async stop(): Promise<void> {}
+  stop(timeoutMs: number): Promise<void> {
+    this.stopped ??= this.shutdown(timeoutMs);
+    return this.stopped;
+  }
+
+  private async run(): Promise<void> {
+    if (!(await this.inspectQueues())) return;
+    this.setState('running');
+    const pollers = Array.from({ length: this.subscription.pollers }, () => this.poll());
+    await Promise.all(pollers);
+  }
+
+  /**
+   * Checks that the queue (and the dead-letter queue) exist and learns whether the queue has
+   * a redrive policy, retrying while SQS is unreachable. False when the consumer failed or
+   * was stopped meanwhile.
+   */
+  private async inspectQueues(): Promise<boolean> {
+    const signal = this.abort.signal;
+    for (let failures = 1; !signal.aborted; failures += 1) {
+      try {
+        const attributes = await this.client.getQueueAttributes(this.queueUrl, ['RedrivePolicy']);
+        this.hasRedrivePolicy = Boolean(attributes.RedrivePolicy);
+        if (this.deadLetters) await this.inspectDeadLetterQueue(this.deadLetters);
+        return true;
+      } catch (error) {
+        if (signal.aborted) return false;
+        if (isPermanentSqsError(error)) {
+          this.fail(error);
+          return false;
+        }
+        this.reconnecting(error, failures, 'checking the queue');
+        await sleep(receiveBackoffMs(failures), signal);
+      }
+    }
+    return false;
+  }
+
+  private async inspectDeadLetterQueue(deadLetters: SqsDeadLetterPublisher): Promise<void> {
+    try {
+      await this.client.getQueueAttributes(deadLetters.queueUrl, ['QueueArn']);
+    } catch (error) {
+      if (!(error instanceof SqsQueueDoesNotExistError)) throw error;
+      throw new SqsConsumerFailedError(
+        this.subscription.queue,
+        `its dead-letter queue ${deadLetters.deadLetterQueue} does not exist: create it, or fix consumers.sqs[].deadLetterQueue`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** One receive loop: reserve free slots, long-poll for that many, hand them out, repeat. */
+  private async poll(): Promise<void> {
+    const signal = this.abort.signal;
+    const { waitTimeSeconds, visibilityTimeout } = this.subscription;
+    let failures = 0;
+    while (!signal.aborted && this.state !== 'failed') {
+      const slots = await this.limiter.acquireUpTo(SQS_MAX_RECEIVE_MESSAGES, signal);
+      if (slots === 0) break;
+      const requestedAt = Date.now();
+      let messages: SqsReceivedMessage[];
+      try {
+        messages = await this.client.receiveMessages(this.queueUrl, {
+          maxMessages: slots,
+          waitTimeSeconds,
+          visibilityTimeout,
+          abortSignal: signal,
+          // The dispatcher parses and validates each body once; the client need not as well.
+          decode: false,
+        });
+      } catch (error) {
+        this.limiter.release(slots);
+        if (signal.aborted) break;
+        if (isPermanentSqsError(error)) {
+          this.fail(error);
+          break;
+        }
+        failures += 1;
+        this.reconnecting(error, failures, 'receiving');
+        await sleep(receiveBackoffMs(failures), signal);
+        continue;
+      }
+      if (failures > 0) {
+        failures = 0;
+        this.recovered();
+      }
+      this.limiter.release(slots - messages.length);
+      for (const message of messages) this.accept(message, requestedAt);
+      if (messages.length === 0 && waitTimeSeconds === 0)
+        await sleep(SQS_EMPTY_SHORT_POLL_PAUSE_MS, signal);
+    }
+  }
+
+  private accept(received: SqsReceivedMessage, requestedAt: number): void {
+    const key = String(this.nextKey++);
+    const groupId = this.fifo ? received.attributes.MessageGroupId : undefined;
+    const held: HeldMessage = {
+      key,
+      received,
+      delivery: this.toDelivery(received),
+      groupId,
+      phase: 'waiting',
+      abandoned: false,
+    };
+    this.held.set(key, held);
+    this.heartbeat.track(key, received.receiptHandle, requestedAt);
+    if (this.abort.signal.aborted) {
+      // The receive was answered as the consumer stopped: give the messages straight back.
+      this.inBackground(this.release([held], 'received while stopping'));
+      return;
+    }
+    const startsNow =
+      !this.groups || this.groups.offer(groupId ?? '', held, received.attributes.SequenceNumber);
+    if (startsNow) this.begin(held);
+  }
+
+  private toDelivery(received: SqsReceivedMessage): InboundDelivery {
+    const headers: Record<string, string> = {};
+    for (const [name, attribute] of Object.entries(received.messageAttributes)) {
+      if (attribute.stringValue !== undefined) headers[name] = attribute.stringValue;
+    }
+    return {
+      transport: 'sqs',
+      source: this.subscription.queue,
+      body: received.rawBody,
+      attempt: received.receiveCount,
+      messageId: received.messageId,
+      receiptHandle: received.receiptHandle,
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    };
+  }
+
+  private begin(held: HeldMessage): void {
+    held.phase = 'running';
+    const work = this.process(held).finally(() => this.work.delete(held.key));
+    this.work.set(held.key, work);
+  }
+
+  private async process(held: HeldMessage): Promise<void> {
+    let outcome: DispatchOutcome;
+    try {
+      outcome = await this.handler(held.delivery);
+    } catch (error) {
+      // The dispatcher returns every failure as an outcome; a throwing handler is retried all the same.
+      outcome = { status: 'failed', error } as unknown as DispatchOutcome;
+    }
+    if (held.abandoned) {
+      this.logger.warn(
+        `${describeDelivery(held.delivery, outcome.message)} finished after shutdown gave it back to ${this.subscription.queue}; ` +
+          'its result is dropped and it will be delivered again',
+      );
+      return;
+    }
+    held.phase = 'settling';
+    try {
+      await this.settle(held, outcome);
+    } catch (error) {
+      // Settling only logs SQS failures; this is a bug, and the message comes back when its visibility ends.
+      this.logger.error(
+        `Could not settle ${describeDelivery(held.delivery)}: ${describeError(error)}`,
+      );
+      this.forget(held, true);
+    }
+  }
+
+  private async settle(held: HeldMessage, outcome: DispatchOutcome): Promise<void> {
+    const settlement = decideSettlement(outcome, {
+      attempt: held.delivery.attempt,
+      retry: this.subscription.retry,
+      deadLetterQueue: this.subscription.deadLetterQueue,
+      hasRedrivePolicy: this.hasRedrivePolicy,
+      visibilityTimeout: this.subscription.visibilityTimeout,
+    });
+    // An extension on the wire must land before our own change, or it would undo a retry delay.
+    await this.heartbeat.untrack(held.key);
+    const what = (): string => describeDelivery(held.delivery, outcome.message);
+    let leftOnQueue: boolean;
+    switch (settlement.action) {
+      case 'delete':
+        this.counts.handled += 1;
+        this.acknowledge(held, what);
+        leftOnQueue = false;
+        break;
+      case 'retry':
+        this.counts.retried += 1;
+        this.logger.warn(
+          `Retrying ${what()} of ${this.subscription.retry.maxAttempts} in ${settlement.delaySeconds}s: ${settlement.reason}`,
+        );
+        await this.changeVisibility(held, settlement.delaySeconds, 'delay the retry of', what);
+        leftOnQueue = true;
+        break;
+      case 'dead-letter':
+        leftOnQueue = !(await this.deadLetter(held, settlement, what));
+        break;
+      case 'leave':
+        this.leave(settlement, what);
+        await this.changeVisibility(held, settlement.delaySeconds, 'delay', what);
+        leftOnQueue = true;
+        break;
+    }
+    this.forget(held, leftOnQueue);
+  }
+
+  /** Sends the original body to the dead-letter queue, then deletes it; false when the send failed. */
+  private async deadLetter(
+    held: HeldMessage,
+    settlement: Extract<SqsSettlement, { action: 'dead-letter' }>,
+    what: () => string,
+  ): Promise<boolean> {
+    const deadLetters = this.deadLetters as SqsDeadLetterPublisher;
+    const { received, delivery } = held;
+    try {
+      await deadLetters.publish({
+        rawBody: received.rawBody,
+        reason: settlement.reason,
+        sourceQueue: this.subscription.queue,
+        attempts: delivery.attempt,
+        originalMessageId: received.messageId,
+        messageGroupId: held.groupId,
+        messageAttributes: received.messageAttributes,
+      });
+    } catch (error) {
+      const delaySeconds = toVisibilitySeconds(
+        this.subscription.retry.delayAfter(delivery.attempt),
+      );
+      this.logger.error(
+        `Could not dead-letter ${what()} to ${deadLetters.deadLetterQueue} (${describeError(error)}); ` +
+          `it stays on ${this.subscription.queue} and comes back in ${delaySeconds}s`,
+      );
+      await this.changeVisibility(held, delaySeconds, 'delay', what);
+      return false;
+    }
+    this.counts.deadLettered += 1;
+    this.logger.error(
+      `Dead-lettered ${what()} to ${deadLetters.deadLetterQueue}: ${settlement.reason}`,
+    );
+    this.acknowledge(held, what);
+    return true;
+  }
+
+  private leave(settlement: Extract<SqsSettlement, { action: 'leave' }>, what: () => string): void {
+    if (settlement.because === 'redrive-policy') {
+      this.logger.warn(
+        `Gave up on ${what()} (${settlement.reason}); the redrive policy of ${this.subscription.queue} moves it on, ` +
+          `visible again in ${settlement.delaySeconds}s`,
+      );
+    } else {
+      this.logger.error(
+        `Gave up on ${what()} (${settlement.reason}), but ${this.subscription.queue} has no dead-letter queue: it stays on the queue, ` +
+          `visible again in ${settlement.delaySeconds}s; set consumers.sqs[].deadLetterQueue or a redrive policy`,
+      );
+    }
+  }
+
+  /** Queues the delete; a failed delete means a redelivery, never a loss, so it is logged and left. */
+  private acknowledge(held: HeldMessage, what: () => string): void {
+    this.inBackground(
+      this.deletes.add(held.received.receiptHandle).then((result) => {
+        if (!result.ok) {
+          this.logger.warn(
+            `Could not delete ${what()} (${result.code}: ${result.reason}); it will be delivered again`,
+          );
+        }
+      }),
+    );
+  }
+
+  private inBackground(task: Promise<void>): void {
+    const tracked = task
+      .catch((error: unknown) =>
+        this.logger.error(`SQS consumer of ${this.subscription.queue}: ${describeError(error)}`),
+      )
+      .finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  private async changeVisibility(
+    held: HeldMessage,
+    seconds: number,
+    purpose: string,
+    what: () => string,
+  ): Promise<boolean> {
+    const result = await this.visibility.add({
+      receiptHandle: held.received.receiptHandle,
+      visibilityTimeout: seconds,
+    });
+    if (!result.ok) {
+      this.logger.warn(
+        `Could not ${purpose} ${what()} (${result.code}: ${result.reason}); it is visible again when its current visibility ends`,
+      );
+    }
+    return result.ok;
+  }
+
+  /** The message is settled: frees its slot and moves its FIFO group on. */
+  private forget(held: HeldMessage, leftOnQueue: boolean): void {
+    if (!this.held.delete(held.key)) return;
+    this.limiter.release(1);
+    if (!this.groups) return;
+    const { next, release } = this.groups.settled(held.groupId ?? '', leftOnQueue);
+    if (release.length > 0) {
+      this.inBackground(
+        this.release(
+          release,
+          `an earlier message of group ${held.groupId ?? ''} stays on the queue`,
+        ),
+      );
+    }
+    if (!next) return;
+    if (this.abort.signal.aborted)
+      this.inBackground(this.release([next], 'not started before shutdown'));
+    else this.begin(next);
+  }
+
+  /** Gives messages back unprocessed: visible again at once, so another consumer (or this one) gets them. */
+  private async release(messages: HeldMessage[], why: string): Promise<void> {
+    if (messages.length === 0) return;
+    await Promise.all(
+      messages.map(async (held) => {
+        await this.heartbeat.untrack(held.key);
+        const result = await this.visibility.add({
+          receiptHandle: held.received.receiptHandle,
+          visibilityTimeout: 0,
+        });
+        if (!result.ok) {
+          this.logger.warn(
+            `Could not release ${describeDelivery(held.delivery)} (${result.code}: ${result.reason}); it is visible again when its visibility ends`,
+          );
+        }
+        if (this.held.delete(held.key)) this.limiter.release(1);
+      }),
+    );
+    this.logger.log(
+      `Gave ${messages.length} message(s) back to ${this.subscription.queue}: ${why}`,
+    );
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    if (this.state !== 'failed') this.setState('stopping');
+    this.abort.abort();
+    await this.running;
+    if (this.groups) await this.release(this.groups.drain(), 'not started before shutdown');
+
+    const finished = await settledWithin([...this.work.values()], timeoutMs);
+    if (!finished) {
+      const unfinished = [...this.held.values()].filter((held) => held.phase === 'running');
+      for (const held of unfinished) held.abandoned = true;
+      this.logger.warn(
+        `${unfinished.length} handler(s) of ${this.subscription.queue} still ran after ${timeoutMs} ms; their messages go back to the queue`,
+      );
+      await this.release(unfinished, 'handler still running at shutdown');
+      // Settlements already under way are short SQS calls: let them land.
+      const settling = [...this.held.values()].flatMap((held) => {
+        const work = this.work.get(held.key);
+        return work ? [work] : [];
+      });
+      await Promise.all(settling);
+    }
+    this.deletes.flush();
+    this.visibility.flush();
+    while (this.background.size > 0) await Promise.all([...this.background]);
+    await Promise.all([this.deletes.drain(), this.visibility.drain()]);
+    await this.heartbeat.stop();
+    if (this.state !== 'failed') this.setState('stopped');
+    const { handled, retried, deadLettered } = this.counts;
+    this.logger.log(
+      `Stopped consuming ${this.subscription.queue}: ${handled} handled, ${retried} retried, ${deadLettered} dead-lettered`,
+    );
+  }
+
+  private setState(state: ConsumerState): void {
+    this.state = state;
+  }
+
+  private reconnecting(error: unknown, failures: number, doing: string): void {
+    if (this.state === 'stopping' || this.state === 'stopped' || this.state === 'failed') return;
+    const entering = this.state !== 'reconnecting';
+    this.lastError = describeError(error);
+    this.setState('reconnecting');
+    if (entering || failures % LOG_EVERY_FAILURES === 0) {
+      this.logger.warn(
+        `SQS unreachable while ${doing} on ${this.subscription.queue} (${this.lastError}); retrying with backoff (${failures} failure(s) in a row)`,
+      );
+    }
+  }
+
+  private recovered(): void {
+    if (this.state !== 'reconnecting') return;
+    this.setState('running');
+    this.logger.log(`Receiving from ${this.subscription.queue} again`);
+  }
+
+  private fail(error: unknown): void {
+    if (this.state === 'failed') return;
+    const failure =
+      error instanceof SqsConsumerFailedError
+        ? error
+        : new SqsConsumerFailedError(
+            this.subscription.queue,
+            error instanceof SqsQueueDoesNotExistError
+              ? describeError(error)
+              : `${describeError(error)}; check sqs.queueUrl, the credentials and the queue policy, then restart the app`,
+            { cause: error },
+          );
+    this.lastError = failure.message;
+    this.setState('failed');
+    this.logger.error(failure.message);
+    // The other pollers stop too; running handlers still settle, waiting ones go back.
+    this.abort.abort();
+    if (this.groups) this.inBackground(this.release(this.groups.drain(), 'the consumer failed'));
+  }
+}
+
+function queueUrlOf(
+  client: SqsClient,
+  queue: string,
+  setting: 'queue' | 'deadLetterQueue',
+): string {
+  try {
+    return client.resolveQueueUrl(queue);
+  } catch (error) {
+    if (!(error instanceof SqsInvalidArgumentError)) throw error;
+    throw new MessageBusConfigurationError(`consumers.sqs[].${setting}`, error.problem);
+  }
+}
+
+/** Whether every promise settled within `timeoutMs`. */
+async function settledWithin(promises: Promise<unknown>[], timeoutMs: number): Promise<boolean> {
+  if (promises.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([Promise.allSettled(promises).then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,0 +1,32 @@
+/** How SqsConsumer paces its SQS calls. Not options: the defaults suit every queue we run. */
+
+/** A delete or visibility batch is sent at 10 entries, or this long after its first entry. */
+export const SQS_BATCH_FLUSH_DELAY_MS = 5;
+
+/**
+ * A held message's visibility is extended once this share of its timeout has gone by, so
+ * an extension that is slow or must be retried still lands before the message reappears.
+ */
+export const SQS_HEARTBEAT_SHARE = 0.5;
+
+/** Receive failures back off from this delay, doubling up to the cap, with jitter. */
+export const SQS_RECEIVE_BACKOFF_INITIAL_MS = 250;
+export const SQS_RECEIVE_BACKOFF_MAX_MS = 20_000;
+
+/**
+ * With short polling (`waitTimeSeconds: 0`) an empty receive returns at once; a poller waits
+ * this long before the next one instead of spinning on an empty queue.
+ */
+export const SQS_EMPTY_SHORT_POLL_PAUSE_MS = 500;
+
+/** The attribute names a dead letter carries; all `String`, all safe to log (no payload, no token). */
+export const SQS_DEAD_LETTER_ATTRIBUTES = {
+  reason: 'bus-reason',
+  sourceQueue: 'bus-source-queue',
+  attempts: 'bus-attempts',
+  failedAt: 'bus-failed-at',
+  originalMessageId: 'bus-original-message-id',
+} as const;
+
+/** SQS counts attribute values against the message size; a reason longer than this is cut. */
+export const SQS_DEAD_LETTER_REASON_MAX_LENGTH = 1_000;

@@ -1,0 +1,117 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
+import { uniqueName } from '../../../support/broker-environment';
+import {
+  CapturingLogger,
+  createQueue,
+  delay,
+  integrationClient,
+  sendPayments,
+  startConsumerApp,
+  waitFor,
+  type ConsumerApp,
+} from './sqs-consumer-kit';
+
+describe('SqsConsumer: status through ConsumerOrchestrator', () => {
+  let client: SqsClient;
+  const apps: ConsumerApp[] = [];
+
+  beforeAll(() => {
+    client = integrationClient();
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+    CapturingLogger.restore();
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  it('reports each queue: running with its counts, and failed, with the queue named, when the queue does not exist', async () => {
+    const queue = await createQueue(client, 'status');
+    const missing = uniqueName('status-missing');
+    const logger = new CapturingLogger();
+    const app = await startConsumerApp({
+      behaviour: () => undefined,
+      consumers: [
+        { queue, waitTimeSeconds: 1 },
+        { queue: missing, waitTimeSeconds: 1 },
+      ],
+      logger,
+    });
+    apps.push(app);
+    await sendPayments(client, queue, ['A', 'B', 'C']);
+
+    await waitFor('3 handled', () => app.status()[0].handled === 3);
+    await waitFor('the missing queue to fail', () => app.status()[1].state === 'failed');
+
+    const [running, failed] = app.status();
+    expect(running).toEqual({
+      name: `sqs:${queue}`,
+      state: 'running',
+      inFlight: 0,
+      handled: 3,
+      retried: 0,
+      deadLettered: 0,
+    });
+    expect(failed).toMatchObject({ name: `sqs:${missing}`, state: 'failed', handled: 0 });
+    expect(failed.lastError).toContain(missing);
+    expect(failed.lastError).toMatch(/does not exist/);
+    expect(logger.lines.some((line) => line.includes(missing) && line.includes('stopped'))).toBe(
+      true,
+    );
+  });
+
+  it('fails at once, naming it, when the dead-letter queue does not exist', async () => {
+    const queue = await createQueue(client, 'status-dlq');
+    const missingDlq = uniqueName('status-missing-dlq');
+    const app = await startConsumerApp({
+      behaviour: () => undefined,
+      consumers: [{ queue, deadLetterQueue: missingDlq, waitTimeSeconds: 1 }],
+    });
+    apps.push(app);
+
+    await waitFor('the consumer to fail', () => app.status()[0].state === 'failed');
+    expect(app.status()[0].lastError).toContain(`dead-letter queue ${missingDlq} does not exist`);
+  });
+
+  it('aborts a 20 s long poll at once when the app closes', async () => {
+    const queue = await createQueue(client, 'status-long-poll');
+    const app = await startConsumerApp({
+      behaviour: () => undefined,
+      consumers: [{ queue, waitTimeSeconds: 20 }],
+    });
+    apps.push(app);
+    await waitFor('running', () => app.status()[0].state === 'running');
+    // The long polls are on the wire by now.
+    await delay(500);
+
+    const closing = Date.now();
+    await app.close();
+
+    expect(Date.now() - closing).toBeLessThan(1_500);
+  });
+
+  it('keeps trying while SQS is unreachable, as reconnecting with the last error, and stops promptly', async () => {
+    const logger = new CapturingLogger();
+    const app = await startConsumerApp({
+      behaviour: () => undefined,
+      // Nothing listens on port 9: every call is refused.
+      queueUrl: 'http://127.0.0.1:9/000000000000',
+      maxAttempts: 1,
+      consumers: [{ queue: 'unreachable', waitTimeSeconds: 1 }],
+      logger,
+    });
+    apps.push(app);
+
+    await waitFor('reconnecting', () => app.status()[0].state === 'reconnecting');
+    expect(app.status()[0].lastError).toMatch(/ECONNREFUSED/);
+    expect(
+      logger.lines.some((line) => line.includes('SQS unreachable') && line.includes('unreachable')),
+    ).toBe(true);
+
+    const closing = Date.now();
+    await app.close();
+    expect(Date.now() - closing).toBeLessThan(2_000);
+  });
+});

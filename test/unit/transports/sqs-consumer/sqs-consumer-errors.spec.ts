@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { SqsClientClosedError } from '../../../../lib/errors/sqs-client-closed.error';
+import { SqsConsumerFailedError } from '../../../../lib/errors/sqs-consumer-failed.error';
+import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
+import { SqsQueueDoesNotExistError } from '../../../../lib/errors/sqs-queue-does-not-exist.error';
+import {
+  receiveBackoffMs,
+  sleep,
+} from '../../../../lib/transports/sqs/consumer/sqs-consumer-backoff';
+import { isPermanentSqsError } from '../../../../lib/transports/sqs/consumer/sqs-consumer-errors';
+
+const operation = (code: string, httpStatusCode?: number) =>
+  new SqsOperationError({ operation: 'ReceiveMessage', queue: 'q', code, httpStatusCode });
+
+describe('isPermanentSqsError', () => {
+  it('treats a missing queue, refused credentials and a closed client as permanent', () => {
+    expect(
+      isPermanentSqsError(
+        new SqsQueueDoesNotExistError({
+          operation: 'ReceiveMessage',
+          queue: 'q',
+          code: 'QueueDoesNotExist',
+        }),
+      ),
+    ).toBe(true);
+    expect(isPermanentSqsError(operation('AccessDenied'))).toBe(true);
+    expect(isPermanentSqsError(operation('InvalidClientTokenId'))).toBe(true);
+    expect(isPermanentSqsError(operation('SomethingNew', 403))).toBe(true);
+    expect(isPermanentSqsError(new SqsClientClosedError('ReceiveMessage'))).toBe(true);
+    expect(
+      isPermanentSqsError(new SqsConsumerFailedError('q', 'its dead-letter queue does not exist')),
+    ).toBe(true);
+  });
+
+  it('treats throttling, server errors and refused connections as passing', () => {
+    expect(isPermanentSqsError(operation('ThrottlingException', 400))).toBe(false);
+    expect(isPermanentSqsError(operation('RequestThrottled', 400))).toBe(false);
+    expect(isPermanentSqsError(operation('ServiceUnavailable', 503))).toBe(false);
+    expect(isPermanentSqsError(operation('ECONNREFUSED'))).toBe(false);
+    expect(isPermanentSqsError(new Error('socket hang up'))).toBe(false);
+  });
+});
+
+describe('receiveBackoffMs', () => {
+  it('doubles from 250 ms up to the 20 s cap, jittered within the upper half', () => {
+    expect([1, 2, 3, 4].map((failures) => receiveBackoffMs(failures, () => 1))).toEqual([
+      250, 500, 1_000, 2_000,
+    ]);
+    expect(receiveBackoffMs(1, () => 0)).toBe(125);
+    expect(receiveBackoffMs(50, () => 1)).toBe(20_000);
+    expect(receiveBackoffMs(50, () => 0)).toBe(10_000);
+  });
+});
+
+describe('sleep', () => {
+  it('ends early when its signal aborts', async () => {
+    const abort = new AbortController();
+    const started = Date.now();
+    const sleeping = sleep(10_000, abort.signal);
+    abort.abort();
+    await sleeping;
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
