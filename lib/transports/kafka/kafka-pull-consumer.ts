@@ -45,6 +45,9 @@ type State = 'new' | 'starting' | 'running' | 'failed' | 'closing' | 'closed';
  *   but before this member noticed is accepted for the old assignment. It can only mark done
  *   records this caller did hand out and finish, so it never loses one.
  */
+/** How long start() waits for kafkajs to retry a first join that failed with a retriable error. */
+const FIRST_JOIN_RETRY_TIMEOUT_MS = 30_000;
+
 export class KafkaPullConsumer {
   private state: State = 'new';
   private buffer: KafkaPulledRecord[] = [];
@@ -62,6 +65,9 @@ export class KafkaPullConsumer {
   private generation = 0;
   private joined = false;
   private failure: unknown;
+  private restartPending = false;
+  /** Set while start() waits for kafkajs to retry a first join that failed with a retriable error. */
+  private onFirstJoinSettled?: () => void;
   private commitChain: Promise<unknown> = Promise.resolve();
   private readonly removeListeners: Array<() => void> = [];
 
@@ -109,6 +115,18 @@ export class KafkaPullConsumer {
       throw error;
     }
     // kafkajs reports a failed first join through its crash event, not by rejecting run().
+    // A retriable one (a coordinator still loading on a fresh broker, say) is retried by
+    // kafkajs itself: wait for that join, or for a crash it gives up on, within a bound.
+    if (this.state === 'starting' && !this.joined && this.restartPending) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, FIRST_JOIN_RETRY_TIMEOUT_MS);
+        this.onFirstJoinSettled = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.onFirstJoinSettled = undefined;
+    }
     if (this.state === 'starting' && this.joined) {
       this.state = 'running';
       return;
@@ -277,14 +295,19 @@ export class KafkaPullConsumer {
     this.safely(() => this.consumer.resume([{ topic: this.topic }]));
     this.assigned = new Set(memberAssignment[this.topic] ?? []);
     this.joined = true;
+    if (this.state === 'starting') this.failure = undefined;
+    this.restartPending = false;
+    this.onFirstJoinSettled?.();
   }
 
   private onCrash(error: Error, restart: boolean): void {
     this.resetGeneration();
     this.assigned = new Set();
-    // A crash while starting fails start(), restart or not: the caller reports it.
+    // A crash while starting is start()'s failure unless kafkajs's own restart then joins.
     if (this.state === 'starting') this.failure = error;
+    this.restartPending = restart;
     if (restart) return;
+    this.onFirstJoinSettled?.();
     this.failure = error;
     if (this.state === 'running') {
       this.state = 'failed';

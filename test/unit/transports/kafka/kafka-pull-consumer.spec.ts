@@ -40,13 +40,37 @@ describe('KafkaPullConsumer start', () => {
     });
   });
 
-  it('fails when the first join crashes, with the crash error', async () => {
+  it('fails at once when the first join crashes for good, with the crash error', async () => {
     const fake = new FakeKafkaConsumer(TOPIC);
-    const crash = new Error('coordinator not available');
-    fake.onRun = { crash, restart: true };
+    const crash = new Error('not authorized');
+    fake.onRun = { crash, restart: false };
     const consumer = new KafkaPullConsumer(fake.asConsumer(), TOPIC, 'group', 4);
     await expect(consumer.start()).rejects.toBe(crash);
     expect(consumer.failed).toBe(crash);
+  });
+
+  it('waits for kafkajs to retry a first join that crashed with a retriable error', async () => {
+    const fake = new FakeKafkaConsumer(TOPIC);
+    fake.onRun = { crash: new Error('the coordinator is loading'), restart: true };
+    const consumer = new KafkaPullConsumer(fake.asConsumer(), TOPIC, 'group', 4);
+    const starting = consumer.start();
+    setTimeout(() => fake.join([0]), 20); // kafkajs's restart, a little later
+
+    await expect(starting).resolves.toBeUndefined();
+    expect(consumer.failed).toBeUndefined();
+    await fake.fetch(0, 1);
+    expect(await offsetsReceived(consumer, 1)).toEqual(['0:0']);
+  });
+
+  it('fails when kafkajs gives up on the retried first join', async () => {
+    const fake = new FakeKafkaConsumer(TOPIC);
+    fake.onRun = { crash: new Error('the coordinator is loading'), restart: true };
+    const consumer = new KafkaPullConsumer(fake.asConsumer(), TOPIC, 'group', 4);
+    const starting = consumer.start();
+    const final = new Error('gave up');
+    setTimeout(() => fake.emit('consumer.crash', { error: final, restart: false, groupId: 'g' }), 20);
+
+    await expect(starting).rejects.toBe(final);
   });
 });
 
