@@ -17,7 +17,15 @@ export class BusOptionsFactory {
       transport,
       sqs:
         transport === 'sqs'
-          ? { queueUrl: this.config.get('SQS_QUEUE_URL', 'http://127.0.0.1:9324/000000000000'), region: this.config.get('AWS_REGION') }
+          ? {
+              queueUrl: this.config.get('SQS_QUEUE_URL', 'http://127.0.0.1:9324/000000000000'),
+              region: this.config.get('AWS_REGION'),
+              // The local broker takes any key; against AWS, set real ones or use a role.
+              credentials: {
+                accessKeyId: this.config.get('AWS_ACCESS_KEY_ID', 'local'),
+                secretAccessKey: this.config.get('AWS_SECRET_ACCESS_KEY', 'local'),
+              },
+            }
           : undefined,
       kafka:
         transport === 'kafka'

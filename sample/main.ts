@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { InstructionType, MessageBusMessage, MessageBusPublisher, SqsClient } from 'nestjs-message-bus';
+import { InstructionType, KafkaClient, MessageBusMessage, MessageBusPublisher, SqsClient } from 'nestjs-message-bus';
 import { AppModule } from './app.module';
 import { PAYMENTS, TRANSACTION_STATUS } from './bus-options.factory';
 import { PaymentLedger } from './payments/payment-ledger.service';
@@ -13,6 +13,7 @@ import { PaymentLedger } from './payments/payment-ledger.service';
 async function main(): Promise<void> {
   const transport = process.env.SAMPLE_TRANSPORT ?? 'memory';
   if (transport === 'sqs') await createQueues();
+  if (transport === 'kafka') await createTopics();
 
   const app = await NestFactory.createApplicationContext(AppModule);
   app.enableShutdownHooks();
@@ -55,7 +56,10 @@ async function main(): Promise<void> {
 
 /** SQS queues must exist before consumers poll them; ElasticMQ creates them on request. */
 async function createQueues(): Promise<void> {
-  const client = new SqsClient({ queueUrl: process.env.SQS_QUEUE_URL ?? 'http://127.0.0.1:9324/000000000000' });
+  const client = new SqsClient({
+    queueUrl: process.env.SQS_QUEUE_URL ?? 'http://127.0.0.1:9324/000000000000',
+    credentials: localCredentials(),
+  });
   try {
     for (const queue of [PAYMENTS, `${PAYMENTS}-dlq`, TRANSACTION_STATUS, `${TRANSACTION_STATUS}-dlq`]) {
       await client.createQueue(queue);
@@ -63,6 +67,27 @@ async function createQueues(): Promise<void> {
   } finally {
     await client.close();
   }
+}
+
+/** Topics must exist before a consumer group subscribes to them. */
+async function createTopics(): Promise<void> {
+  const client = new KafkaClient({
+    bootstrapServers: process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092',
+    securityProtocol: process.env.KAFKA_API_PROTOCOL ?? 'PLAINTEXT',
+  });
+  const admin = client.createKafka('admin').admin();
+  try {
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: PAYMENTS }, { topic: TRANSACTION_STATUS }] });
+  } finally {
+    await admin.disconnect();
+    await client.close();
+  }
+}
+
+/** ElasticMQ accepts any key; real AWS takes the standard credential chain when these are unset. */
+function localCredentials(): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local' };
 }
 
 main().catch((error: unknown) => {
