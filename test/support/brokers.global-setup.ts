@@ -24,7 +24,10 @@ async function warmUpKafkaGroups(bootstrapServers: string): Promise<void> {
       WARM_UP_TIMEOUT_MS,
     );
   });
+  const admin = kafka.admin();
   try {
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'test-warm-up' }] });
     await consumer.connect();
     await consumer.subscribe({ topics: ['test-warm-up'] });
     await consumer.run({ eachMessage: async () => undefined });
@@ -32,5 +35,6 @@ async function warmUpKafkaGroups(bootstrapServers: string): Promise<void> {
   } finally {
     clearTimeout(timer);
     await consumer.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
   }
 }
