@@ -13,7 +13,7 @@ import {
   MESSAGE_BUS_MODULE_OPTIONS,
   MESSAGE_BUS_OPTIONS_TYPE,
 } from './message-bus.module-definition';
-import { defaultMessageTypeRegistry, MessageTypeRegistry } from './message/message-type-registry';
+import { buildMessageTypeRegistry, MessageTypeRegistry } from './message/message-type-registry';
 import { resolveModuleOptions } from './options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from './options/resolved-options';
 import { MessageBusClientProxy } from './microservices/message-bus.client-proxy';
@@ -35,17 +35,7 @@ const providers: Provider[] = [
   {
     provide: MessageTypeRegistry,
     inject: [MESSAGE_BUS_RESOLVED_OPTIONS],
-    useFactory: ({ messageTypes }: ResolvedMessageBusOptions) => {
-      const registry = defaultMessageTypeRegistry.clone();
-      messageTypes.forEach((definition, index) => {
-        try {
-          registry.register(definition);
-        } catch (error) {
-          throw new MessageBusConfigurationError(`messageTypes[${index}]`, (error as Error).message);
-        }
-      });
-      return registry;
-    },
+    useFactory: ({ messageTypes }: ResolvedMessageBusOptions) => buildMessageTypeRegistry(messageTypes),
   },
   {
     provide: SqsClient,

@@ -1,3 +1,4 @@
+import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import { MessageBusError } from '../errors/message-bus.error';
 import { BUILT_IN_EVENT_PAYLOADS, BUILT_IN_INSTRUCTION_PAYLOADS } from './built-in-message-types';
 import type { MessageKind } from './message-kind';
@@ -89,3 +90,19 @@ export class MessageTypeRegistry {
  * Registering on it affects the whole process; prefer a module option or a clone in tests.
  */
 export const defaultMessageTypeRegistry = MessageTypeRegistry.withBuiltIns();
+
+/**
+ * The built-in types plus an app's `messageTypes` option, in a registry of its own. A bad
+ * definition is a configuration error naming its index.
+ */
+export function buildMessageTypeRegistry(definitions: readonly MessageTypeDefinition[]): MessageTypeRegistry {
+  const registry = defaultMessageTypeRegistry.clone();
+  definitions.forEach((definition, index) => {
+    try {
+      registry.register(definition);
+    } catch (error) {
+      throw new MessageBusConfigurationError(`messageTypes[${index}]`, (error as Error).message);
+    }
+  });
+  return registry;
+}

@@ -4,7 +4,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
-import { defaultMessageTypeRegistry } from '../message/message-type-registry';
+import { buildMessageTypeRegistry } from '../message/message-type-registry';
 import { resolveModuleOptions } from '../options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { startConsumers } from '../runtime/start-consumers';
@@ -45,14 +45,7 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
-    const registry = defaultMessageTypeRegistry.clone();
-    this.options.messageTypes.forEach((definition, index) => {
-      try {
-        registry.register(definition);
-      } catch (error) {
-        throw new MessageBusConfigurationError(`messageTypes[${index}]`, (error as Error).message);
-      }
-    });
+    const registry = buildMessageTypeRegistry(this.options.messageTypes);
     const dispatcher = new DeliveryDispatcher((message) => {
       const handler = this.getHandlerByPattern(message.type);
       if (!handler) return [];

@@ -1,5 +1,6 @@
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import type { MessageTransports } from '../transports/message-transports';
+import type { MemorySubscription } from '../transports/memory/memory-subscription.interface';
 import type { DeliveryHandler, RunningConsumer } from '../transports/transport.interface';
 
 /**
@@ -14,37 +15,33 @@ export async function startConsumers(
 ): Promise<RunningConsumer[]> {
   const started: RunningConsumer[] = [];
   const onMemory = options.transport === 'memory';
+  const onMemoryChannel = (subscription: MemorySubscription) =>
+    transports.memory.consume(subscription, handle);
   try {
-    for (const consumer of options.sqsConsumers) {
+    for (const c of options.sqsConsumers) {
       started.push(
         onMemory
-          ? await transports.memory.consume(
-              {
-                source: consumer.queue,
-                group: 'queue',
-                deadLetter: consumer.deadLetterQueue ?? `${consumer.queue}.dlq`,
-                retry: consumer.retry,
-                concurrency: consumer.concurrency,
-              },
-              handle,
-            )
-          : await transports.sqs.consume(consumer, handle),
+          ? await onMemoryChannel({
+              source: c.queue,
+              group: 'queue',
+              deadLetter: c.deadLetterQueue ?? `${c.queue}.dlq`,
+              retry: c.retry,
+              concurrency: c.concurrency,
+            })
+          : await transports.sqs.consume(c, handle),
       );
     }
-    for (const consumer of options.kafkaConsumers) {
+    for (const c of options.kafkaConsumers) {
       started.push(
         onMemory
-          ? await transports.memory.consume(
-              {
-                source: consumer.topic,
-                group: consumer.groupId,
-                deadLetter: consumer.deadLetterTopic,
-                retry: consumer.retry,
-                concurrency: consumer.partitionsConcurrency,
-              },
-              handle,
-            )
-          : await transports.kafka.consume(consumer, handle),
+          ? await onMemoryChannel({
+              source: c.topic,
+              group: c.groupId,
+              deadLetter: c.deadLetterTopic,
+              retry: c.retry,
+              concurrency: c.partitionsConcurrency,
+            })
+          : await transports.kafka.consume(c, handle),
       );
     }
   } catch (error) {

@@ -1,6 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ConsoleLogger, Inject, Injectable, Logger, type LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import {
   ConsumerOrchestrator,
   InstructionType,
@@ -15,7 +16,12 @@ import { MessageBusMessage } from '../../../../lib/message/message-bus-message';
 import type { SqsReceivedMessage } from '../../../../lib/transports/sqs/sqs-received-message.interface';
 import type { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
 import { sqsEndpoint, uniqueName } from '../../../support/broker-environment';
-import { ACCOUNT_ID, DUMMY_CREDENTIALS, SERVICE_TOKEN } from '../../sqs/sqs-test-kit';
+import {
+  ACCOUNT_ID,
+  DUMMY_CREDENTIALS,
+  integrationClient,
+  SERVICE_TOKEN,
+} from '../../sqs/sqs-test-kit';
 
 export { integrationClient, queueDepth } from '../../sqs/sqs-test-kit';
 export { SERVICE_TOKEN };
@@ -225,4 +231,28 @@ export class CapturingLogger extends ConsoleLogger {
 /** A String message attribute of a received message. */
 export function attribute(message: SqsReceivedMessage, name: string): string | undefined {
   return message.messageAttributes[name]?.stringValue;
+}
+
+/** What a runtime suite shares: one SqsClient, and the apps its tests start. */
+export interface ConsumerSuite {
+  client: SqsClient;
+  readonly apps: ConsumerApp[];
+}
+
+/**
+ * Registers the hooks every runtime suite needs: a client for the suite, and every app a
+ * test pushed onto `apps` closed after that test.
+ */
+export function useConsumerSuite(): ConsumerSuite {
+  const suite = { apps: [] as ConsumerApp[] } as unknown as ConsumerSuite;
+  beforeAll(() => {
+    suite.client = integrationClient();
+  });
+  afterEach(async () => {
+    await Promise.all(suite.apps.splice(0).map((app) => app.close()));
+  });
+  afterAll(async () => {
+    await suite.client.close();
+  });
+  return suite;
 }

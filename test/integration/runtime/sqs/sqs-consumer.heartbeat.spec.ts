@@ -1,33 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
+import { describe, expect, it } from 'vitest';
 import {
   createQueue,
   delay,
-  integrationClient,
   queueDepth,
   sendPayments,
   startConsumerApp,
   waitFor,
-  type ConsumerApp,
+  useConsumerSuite,
 } from './sqs-consumer-kit';
 
 describe('SqsConsumer: visibility heartbeat on ElasticMQ', () => {
-  let client: SqsClient;
-  const apps: ConsumerApp[] = [];
-
-  beforeAll(() => {
-    client = integrationClient();
-  });
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
-  afterAll(async () => {
-    await client.close();
-  });
+  const suite = useConsumerSuite();
+  const { apps } = suite;
 
   it("keeps a slow handler's message hidden well past its visibility timeout, from this app and another one", async () => {
-    const queue = await createQueue(client, 'heartbeat', { VisibilityTimeout: '2' });
-    await sendPayments(client, queue, ['SLOW-1']);
+    const queue = await createQueue(suite.client, 'heartbeat', { VisibilityTimeout: '2' });
+    await sendPayments(suite.client, queue, ['SLOW-1']);
     const deliveries: Array<{ app: string; attempt: number }> = [];
     let finished = false;
     const consumer = { queue, concurrency: 2, waitTimeSeconds: 1, visibilityTimeout: 2 };
@@ -54,7 +42,7 @@ describe('SqsConsumer: visibility heartbeat on ElasticMQ', () => {
 
     await waitFor('the slow handler to finish', () => finished, 15_000);
     await waitFor('the message to be deleted', async () => {
-      const depth = await queueDepth(client, queue);
+      const depth = await queueDepth(suite.client, queue);
       return depth.visible === 0 && depth.inFlight === 0;
     });
     await delay(2_500);

@@ -1,35 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
+import { describe, expect, it } from 'vitest';
 import {
   createQueue,
   delay,
-  integrationClient,
   queueDepth,
   references,
   sendPayments,
   startConsumerApp,
   waitFor,
-  type ConsumerApp,
+  useConsumerSuite,
 } from './sqs-consumer-kit';
 
 const SENT = 200;
 
 describe('SqsConsumer: scale-out on ElasticMQ', () => {
-  let client: SqsClient;
-  const apps: ConsumerApp[] = [];
-
-  beforeAll(() => {
-    client = integrationClient();
-  });
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
-  afterAll(async () => {
-    await client.close();
-  });
+  const suite = useConsumerSuite();
+  const { apps } = suite;
 
   it('lets two app instances on one queue share the work, each message handled by one of them once', async () => {
-    const queue = await createQueue(client, 'scale-out', { VisibilityTimeout: '30' });
+    const queue = await createQueue(suite.client, 'scale-out', { VisibilityTimeout: '30' });
     const handledBy: Record<string, string[]> = { a: [], b: [] };
     const everyHandled: string[] = [];
     const start = (name: 'a' | 'b') =>
@@ -44,10 +32,10 @@ describe('SqsConsumer: scale-out on ElasticMQ', () => {
     apps.push(await start('a'), await start('b'));
 
     const refs = references('X', SENT);
-    await sendPayments(client, queue, refs);
+    await sendPayments(suite.client, queue, refs);
     await waitFor(`${SENT} messages handled`, () => everyHandled.length >= SENT, 60_000);
     await waitFor('the queue to empty', async () => {
-      const depth = await queueDepth(client, queue);
+      const depth = await queueDepth(suite.client, queue);
       return depth.visible === 0 && depth.inFlight === 0;
     });
     await delay(500);

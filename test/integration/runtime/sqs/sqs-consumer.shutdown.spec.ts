@@ -1,15 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
+import { describe, expect, it } from 'vitest';
 import {
   createQueue,
   delay,
-  integrationClient,
   queueDepth,
   references,
   sendPayments,
   startConsumerApp,
   waitFor,
-  type ConsumerApp,
+  useConsumerSuite,
 } from './sqs-consumer-kit';
 
 const SENT = 100;
@@ -20,24 +18,14 @@ const QUICK_MS = 100;
 const SLOW_MS = 4_000;
 
 describe('SqsConsumer: graceful shutdown on ElasticMQ', () => {
-  let client: SqsClient;
-  const apps: ConsumerApp[] = [];
-
-  beforeAll(() => {
-    client = integrationClient();
-  });
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
-  afterAll(async () => {
-    await client.close();
-  });
+  const suite = useConsumerSuite();
+  const { apps } = suite;
 
   it('stops with 50 messages in flight and loses none: finished ones are deleted, the rest go to the next app', async () => {
     // A visibility timeout far beyond the test: a message not deleted nor released would not come back in time.
-    const queue = await createQueue(client, 'shutdown', { VisibilityTimeout: '120' });
+    const queue = await createQueue(suite.client, 'shutdown', { VisibilityTimeout: '120' });
     const refs = references('S', SENT);
-    await sendPayments(client, queue, refs);
+    await sendPayments(suite.client, queue, refs);
 
     let openGate!: () => void;
     const gate = new Promise<void>((resolve) => (openGate = resolve));
@@ -99,7 +87,7 @@ describe('SqsConsumer: graceful shutdown on ElasticMQ', () => {
       30_000,
     );
     await waitFor('the queue to empty', async () => {
-      const depth = await queueDepth(client, queue);
+      const depth = await queueDepth(suite.client, queue);
       return depth.visible === 0 && depth.inFlight === 0;
     });
     // Let the first app's abandoned handlers end: their results must not be acknowledged twice or count.

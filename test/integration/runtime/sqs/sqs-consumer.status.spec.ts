@@ -1,34 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
+import { afterEach, describe, expect, it } from 'vitest';
 import { uniqueName } from '../../../support/broker-environment';
 import {
   CapturingLogger,
   createQueue,
   delay,
-  integrationClient,
   sendPayments,
   startConsumerApp,
   waitFor,
-  type ConsumerApp,
+  useConsumerSuite,
 } from './sqs-consumer-kit';
 
 describe('SqsConsumer: status through ConsumerOrchestrator', () => {
-  let client: SqsClient;
-  const apps: ConsumerApp[] = [];
-
-  beforeAll(() => {
-    client = integrationClient();
-  });
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-    CapturingLogger.restore();
-  });
-  afterAll(async () => {
-    await client.close();
-  });
+  const suite = useConsumerSuite();
+  const { apps } = suite;
+  afterEach(() => CapturingLogger.restore());
 
   it('reports each queue: running with its counts, and failed, with the queue named, when the queue does not exist', async () => {
-    const queue = await createQueue(client, 'status');
+    const queue = await createQueue(suite.client, 'status');
     const missing = uniqueName('status-missing');
     const logger = new CapturingLogger();
     const app = await startConsumerApp({
@@ -40,7 +28,7 @@ describe('SqsConsumer: status through ConsumerOrchestrator', () => {
       logger,
     });
     apps.push(app);
-    await sendPayments(client, queue, ['A', 'B', 'C']);
+    await sendPayments(suite.client, queue, ['A', 'B', 'C']);
 
     await waitFor('3 handled', () => app.status()[0].handled === 3);
     await waitFor('the missing queue to fail', () => app.status()[1].state === 'failed');
@@ -63,7 +51,7 @@ describe('SqsConsumer: status through ConsumerOrchestrator', () => {
   });
 
   it('fails at once, naming it, when the dead-letter queue does not exist', async () => {
-    const queue = await createQueue(client, 'status-dlq');
+    const queue = await createQueue(suite.client, 'status-dlq');
     const missingDlq = uniqueName('status-missing-dlq');
     const app = await startConsumerApp({
       behaviour: () => undefined,
@@ -76,7 +64,7 @@ describe('SqsConsumer: status through ConsumerOrchestrator', () => {
   });
 
   it('aborts a 20 s long poll at once when the app closes', async () => {
-    const queue = await createQueue(client, 'status-long-poll');
+    const queue = await createQueue(suite.client, 'status-long-poll');
     const app = await startConsumerApp({
       behaviour: () => undefined,
       consumers: [{ queue, waitTimeSeconds: 20 }],
