@@ -15,6 +15,7 @@ import { KafkaDeadLetterPublisher } from './consumer/kafka-dead-letter.publisher
 import { errorText, kafkaErrorContextOf } from './consumer/kafka-error-context';
 import { KafkaGroupGeneration } from './consumer/kafka-group-generation';
 import { KafkaMessageProcessor } from './consumer/kafka-message.processor';
+import { KafkaRetryWaits } from './consumer/kafka-retry-waits';
 import { toKafkaConsumerError } from './kafka-error-mapping';
 import type { KafkaClient } from './kafka.client';
 
@@ -33,6 +34,7 @@ export class KafkaConsumer implements RunningConsumer {
   private readonly logger = new Logger('MessageBus');
   private readonly stats = new KafkaConsumerStats();
   private readonly abandonment = new KafkaAbandonment();
+  private readonly retryWaits = new KafkaRetryWaits((partition) => this.resume(partition));
   private readonly batches: KafkaBatchProcessor;
   private consumer?: Consumer;
   private generation = new KafkaGroupGeneration();
@@ -74,6 +76,7 @@ export class KafkaConsumer implements RunningConsumer {
       groupId,
       messages,
       abandonment: this.abandonment,
+      retryWaits: this.retryWaits,
       heartbeatIntervalMs: client.settings.heartbeatIntervalMs,
       commitIntervalMs: KAFKA_COMMIT_INTERVAL_MS,
       logger: this.logger,
@@ -148,6 +151,7 @@ export class KafkaConsumer implements RunningConsumer {
 
   private onJoin(partitions: readonly number[]): void {
     this.generation = new KafkaGroupGeneration();
+    this.retryWaits.keepOnly(partitions);
     if (this.stopRequested) this.generation.halt('stopping');
     const { state } = this.stats;
     if (state !== 'starting' && state !== 'reconnecting' && state !== 'running') return;
@@ -226,6 +230,12 @@ export class KafkaConsumer implements RunningConsumer {
   private async shutdown(timeoutMs: number): Promise<void> {
     this.stopRequested = true;
     this.generation.halt('stopping');
+    const waiting = this.retryWaits.clear();
+    if (waiting > 0) {
+      this.logger.log(
+        `${this.name}: ${waiting} message(s) waiting for a retry are left uncommitted for redelivery`,
+      );
+    }
     await this.starting?.catch(() => undefined);
     const consumer = this.consumer;
     if (this.stats.state !== 'failed') this.stats.state = 'stopping';
@@ -253,6 +263,15 @@ export class KafkaConsumer implements RunningConsumer {
     } finally {
       for (const remove of this.removeListeners.splice(0)) remove();
       this.stats.state = 'stopped';
+    }
+  }
+
+  /** Fetches from `partition` again after a retry wait (a no-op once the consumer is gone). */
+  private resume(partition: number): void {
+    try {
+      this.consumer?.resume([{ topic: this.subscription.topic, partitions: [partition] }]);
+    } catch {
+      // Not running (crashed, restarting): a restarted consumer fetches every partition anyway.
     }
   }
 

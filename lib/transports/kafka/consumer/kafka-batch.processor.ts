@@ -5,6 +5,7 @@ import { errorText } from './kafka-error-context';
 import { isGroupMembershipLost, type KafkaGroupGeneration } from './kafka-group-generation';
 import { keepHeartbeating } from './kafka-heartbeat';
 import type { KafkaMessageProcessor } from './kafka-message.processor';
+import type { KafkaRetryWaits } from './kafka-retry-waits';
 
 export interface KafkaBatchProcessorOptions {
   readonly topic: string;
@@ -12,6 +13,8 @@ export interface KafkaBatchProcessorOptions {
   readonly messages: Pick<KafkaMessageProcessor, 'process'>;
   /** Lets `stop()` give up on a batch whose message outlasts the shutdown timeout. */
   readonly abandonment: KafkaAbandonment;
+  /** Where a failed message waits out its backoff, its partition paused. */
+  readonly retryWaits: KafkaRetryWaits;
   readonly heartbeatIntervalMs: number;
   /** Longest finished messages of a partition wait for a commit while its batch goes on. */
   readonly commitIntervalMs: number;
@@ -35,7 +38,13 @@ interface BatchProgress {
  * fetches again or commits them itself (it does not: `autoCommit` is off), so the result is
  * the same and the hot path saves a 64-bit parse per message.
  *
- * The batch stops early, leaving the rest unresolved and uncommitted for redelivery, when the
+ * A message that failed and has attempts left ends the batch: its partition is paused and
+ * handed to `retryWaits`, which resumes it after the backoff, and kafkajs fetches the message
+ * again from its (unresolved, uncommitted) offset. Waiting outside the batch matters because
+ * kafkajs fetches again only once every batch of a fetch has returned: a backoff inside one
+ * would hold up every other partition too.
+ *
+ * The batch also stops early, leaving the rest unresolved and uncommitted for redelivery, when the
  * generation halts (stop, or a heartbeat or commit says the group is rebalancing), when
  * kafkajs's runner stops (crash), when the partition was sought elsewhere (`isStale`), or when
  * `stop()` gives up waiting (`abandonment`). When the group is rebalancing the batch rethrows
@@ -93,18 +102,29 @@ export class KafkaBatchProcessor {
   ): Promise<void> {
     const { batch } = payload;
     const { partition } = batch;
-    const { messages, commitIntervalMs, abandonment } = this.options;
+    const { messages, commitIntervalMs, abandonment, retryWaits } = this.options;
     const usable = (): boolean => payload.isRunning() && !payload.isStale();
     const halt = generation.signal;
     let lastCommit = Date.now();
+    // Only a batch's first message can be one coming back from a retry wait.
+    let attempt =
+      batch.messages.length > 0 ? retryWaits.attemptOf(partition, batch.messages[0].offset) : 1;
     for (const message of batch.messages) {
       if (halt.aborted || !payload.isRunning()) break;
-      const settlement = await messages.process(partition, message, halt);
+      const settlement = await messages.process(partition, message, halt, attempt);
+      attempt = 1;
       // Given up on by stop() (which has committed what settled before), or, for a runner that
       // stopped or a partition sought elsewhere, of no use any more: neither this message nor
       // anything after it counts as done.
       if (abandonment.abandoned) return;
-      if (settlement === 'abandoned' || !usable()) break;
+      if (settlement !== 'settled') {
+        if (settlement !== 'abandoned' && !halt.aborted && usable()) {
+          payload.pause();
+          retryWaits.wait(partition, message.offset, settlement.attempt, settlement.delayMs);
+        }
+        break;
+      }
+      if (!usable()) break;
       progress.pending = message.offset;
       if (Date.now() - lastCommit >= commitIntervalMs) {
         await this.checkpoint(payload, generation, progress.pending);

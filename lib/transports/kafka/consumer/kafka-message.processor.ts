@@ -16,12 +16,20 @@ import { toKafkaDeadLetterRecord } from './kafka-dead-letter-record';
 import { errorText } from './kafka-error-context';
 import { toKafkaInboundDelivery } from './kafka-inbound-delivery';
 
+/** A failed attempt that gets another: deliver the message again, as `attempt + 1`, after `delayMs`. */
+export interface KafkaRetryLater {
+  readonly attempt: number;
+  readonly delayMs: number;
+}
+
 /**
  * - `settled`: handled, or published to the dead-letter topic: the offset may be committed.
  * - `abandoned`: given up on without a final outcome (stop, rebalance): it must stay
  *   uncommitted, and so must everything after it in its partition.
+ * - a `KafkaRetryLater`: failed, to be tried again after a backoff; like `abandoned`, it and
+ *   everything after it stay uncommitted meanwhile.
  */
-export type KafkaMessageSettlement = 'settled' | 'abandoned';
+export type KafkaMessageSettlement = 'settled' | 'abandoned' | KafkaRetryLater;
 
 /** A handler that broke the `DeliveryHandler` contract by throwing: treated as a failed attempt. */
 type Outcome =
@@ -43,11 +51,12 @@ export interface KafkaMessageProcessorOptions {
 }
 
 /**
- * Takes one record to its final outcome: the handler, then on failure bounded in-process
- * retries with the subscription's backoff, then the dead-letter topic (at once for a message
- * that is refused, e.g. invalid). A dead-letter publish that fails is tried again until it
- * succeeds: the record is never skipped. `halt` (stop or rebalance) ends retry waits early and
- * leaves the message unsettled, for redelivery.
+ * Runs one delivery of a record: the handler; on a failure that has attempts left, the
+ * subscription's backoff for the caller to wait out (`KafkaRetryLater`: the batch processor
+ * pauses the partition rather than hold kafkajs's batch); otherwise the dead-letter topic (at
+ * once for a message that is refused, e.g. invalid). A dead-letter publish that fails is tried
+ * again until it succeeds: the record is never skipped. `halt` (stop or rebalance) ends those
+ * waits early and leaves the message unsettled, for redelivery.
  *
  * This is the hot path of the consumer: a handled message costs one handler call and one
  * `then`, nothing else that allocates per message.
@@ -67,31 +76,30 @@ export class KafkaMessageProcessor {
         backoffDelay(attempt, KAFKA_DEAD_LETTER_RETRY_INITIAL_MS, KAFKA_DEAD_LETTER_RETRY_MAX_MS));
   }
 
+  /** One delivery of `message`, its `attempt`-th in this process (1-based). */
   async process(
     partition: number,
     message: KafkaMessage,
     halt: AbortSignal,
+    attempt = 1,
   ): Promise<KafkaMessageSettlement> {
     const { topic, retry, stats, logger } = this.options;
-    for (let attempt = 1; ; attempt += 1) {
-      const delivery = toKafkaInboundDelivery(topic, partition, message, attempt);
-      const outcome = await this.invoke(delivery);
-      if (outcome.status === 'handled') {
-        stats.handled += 1;
-        return 'settled';
-      }
-      if (outcome.status === 'failed' && retry.canRetry(attempt)) {
-        if (halt.aborted) return this.leave(delivery, outcome);
-        const delayMs = retry.delayAfter(attempt);
-        stats.retried += 1;
-        logger.warn(
-          `Retrying ${describeDelivery(delivery, outcome.message)} in ${delayMs} ms: ${reasonOf(outcome)}`,
-        );
-        if (!(await abortableDelay(delayMs, halt))) return this.leave(delivery, outcome);
-        continue;
-      }
-      return this.deadLetter(delivery, message, outcome, halt);
+    const delivery = toKafkaInboundDelivery(topic, partition, message, attempt);
+    const outcome = await this.invoke(delivery);
+    if (outcome.status === 'handled') {
+      stats.handled += 1;
+      return 'settled';
     }
+    if (outcome.status === 'failed' && retry.canRetry(attempt)) {
+      if (halt.aborted) return this.leave(delivery, outcome);
+      const delayMs = retry.delayAfter(attempt);
+      stats.retried += 1;
+      logger.warn(
+        `Retrying ${describeDelivery(delivery, outcome.message)} in ${delayMs} ms: ${reasonOf(outcome)}`,
+      );
+      return { attempt, delayMs };
+    }
+    return this.deadLetter(delivery, message, outcome, halt);
   }
 
   /** Never rejects: a handler that throws (against the `DeliveryHandler` contract) is a failed attempt. */

@@ -178,6 +178,15 @@ function textHeaders(headers: IHeaders | undefined): Record<string, string> {
   return text;
 }
 
+/** One handler call a suite recorded: which message, which attempt, when and where from. */
+export interface HandlerCall {
+  readonly reference: string;
+  readonly attempt: number;
+  readonly at: number;
+  readonly partition: number;
+  readonly offset: number;
+}
+
 /** What a PAYMENT handler of a test does; `reference` names the message. */
 export type PaymentBehaviour = (
   payment: PaymentPayload,

@@ -4,6 +4,7 @@ import { KafkaAbandonment } from '../../../../lib/transports/kafka/consumer/kafk
 import { KafkaBatchProcessor } from '../../../../lib/transports/kafka/consumer/kafka-batch.processor';
 import { KafkaGroupGeneration } from '../../../../lib/transports/kafka/consumer/kafka-group-generation';
 import type { KafkaMessageSettlement } from '../../../../lib/transports/kafka/consumer/kafka-message.processor';
+import { KafkaRetryWaits } from '../../../../lib/transports/kafka/consumer/kafka-retry-waits';
 import { fakeBatchPayload, kafkaMessage, settle } from './kafka-consumer-fakes';
 
 type Step = KafkaMessageSettlement | (() => Promise<KafkaMessageSettlement>);
@@ -13,13 +14,19 @@ function setup(
   options: { commitIntervalMs?: number; heartbeatIntervalMs?: number } = {},
 ) {
   const processed: string[] = [];
+  const attempts: number[] = [];
   const messages = {
-    process: vi.fn(async (_partition: number, message: KafkaMessage, _halt: AbortSignal) => {
-      processed.push(message.offset);
-      const step = steps[message.offset] ?? 'settled';
-      return typeof step === 'function' ? step() : step;
-    }),
+    process: vi.fn(
+      async (_partition: number, message: KafkaMessage, _halt: AbortSignal, attempt = 1) => {
+        processed.push(message.offset);
+        attempts.push(attempt);
+        const step = steps[message.offset] ?? 'settled';
+        return typeof step === 'function' ? step() : step;
+      },
+    ),
   };
+  const resumed: number[] = [];
+  const retryWaits = new KafkaRetryWaits((partition) => resumed.push(partition));
   const logger = { log: vi.fn(), warn: vi.fn() };
   const abandonment = new KafkaAbandonment();
   const processor = new KafkaBatchProcessor({
@@ -27,11 +34,12 @@ function setup(
     groupId: 'g',
     messages,
     abandonment,
+    retryWaits,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 60_000,
     commitIntervalMs: options.commitIntervalMs ?? 60_000,
     logger,
   });
-  return { processor, messages, processed, logger, abandonment };
+  return { processor, messages, processed, attempts, logger, abandonment, retryWaits, resumed };
 }
 
 const offsets = (...list: string[]): KafkaMessage[] => list.map((offset) => kafkaMessage(offset));
@@ -69,6 +77,58 @@ describe('KafkaBatchProcessor', () => {
 
     expect(processed).toEqual(['10', '11']);
     expect(log).toEqual(['resolve 10', 'commit 11']);
+  });
+
+  it('pauses the partition at a message that asks for a retry, commits what came before, and resumes it after the delay', async () => {
+    const { processor, processed, retryWaits, resumed } = setup({
+      '11': { attempt: 1, delayMs: 30 },
+    });
+    const { payload, log } = fakeBatchPayload(offsets('10', '11', '12'), { partition: 3 });
+
+    await processor.process(payload, new KafkaGroupGeneration());
+
+    expect(processed).toEqual(['10', '11']);
+    expect(log).toEqual(['resolve 10', 'commit 11']);
+    expect(payload.pause).toHaveBeenCalledTimes(1);
+    expect(retryWaits.size).toBe(1);
+    expect(resumed).toEqual([]);
+    await vi.waitFor(() => expect(resumed).toEqual([3]), { timeout: 1_000, interval: 5 });
+  });
+
+  it('delivers the waiting message again as its next attempt, and the messages after it as first attempts', async () => {
+    let calls = 0;
+    const { processor, processed, attempts, retryWaits } = setup({
+      '11': async () => (++calls === 1 ? { attempt: 2, delayMs: 0 } : 'settled'),
+    });
+    retryWaits.wait(0, '11', 1, 60_000);
+    const first = fakeBatchPayload(offsets('11', '12'));
+    await processor.process(first.payload, new KafkaGroupGeneration());
+
+    expect(processed).toEqual(['11']);
+    expect(attempts).toEqual([2]);
+
+    const second = fakeBatchPayload(offsets('11', '12'));
+    await processor.process(second.payload, new KafkaGroupGeneration());
+    expect(attempts).toEqual([2, 3, 1]);
+    expect(second.log).toEqual(['resolve 12', 'commit 13']);
+    expect(retryWaits.size).toBe(0);
+  });
+
+  it('does not pause for a retry once the generation has halted: the message is left for redelivery', async () => {
+    const generation = new KafkaGroupGeneration();
+    const { processor, retryWaits } = setup({
+      '0': async () => {
+        generation.halt('stopping');
+        return { attempt: 1, delayMs: 10 };
+      },
+    });
+    const { payload, log } = fakeBatchPayload(offsets('0', '1'));
+
+    await processor.process(payload, generation);
+
+    expect(payload.pause).not.toHaveBeenCalled();
+    expect(retryWaits.size).toBe(0);
+    expect(log).toEqual([]);
   });
 
   it('returns as soon as stop() gives up on it, committing what settled before, never what finishes afterwards', async () => {

@@ -118,6 +118,7 @@ export class FakeKafkaConsumer {
   connect = vi.fn(async () => undefined);
   disconnect = vi.fn(async () => undefined);
   pause = vi.fn();
+  resume = vi.fn();
   /** What `run()` does after storing the config; by default, joins with partitions 0 and 1. */
   onRun: () => void = () => this.join([0, 1]);
 

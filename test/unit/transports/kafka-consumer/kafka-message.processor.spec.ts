@@ -75,17 +75,23 @@ describe('KafkaMessageProcessor', () => {
     expect(deadLetters.tries).toBe(0);
   });
 
-  it('retries a failed message in process with growing delays, counting attempts from 1', async () => {
-    const { processor, deliveries, stats, deadLetters, logger } = setup([
-      failed(),
-      failed(),
-      handled(),
-    ]);
+  it('asks for a retry after a failed attempt, with the growing backoff, counting attempts from 1', async () => {
+    const { processor, deliveries, stats, deadLetters, logger } = setup([failed(), failed()]);
+    const message = kafkaMessage('3');
 
-    await expect(processor.process(0, kafkaMessage('3'), noHalt())).resolves.toBe('settled');
+    const first = await processor.process(0, message, noHalt());
+    const second = await processor.process(0, message, noHalt(), 2);
 
-    expect(deliveries.map((delivery) => delivery.attempt)).toEqual([1, 2, 3]);
-    expect(stats).toMatchObject({ handled: 1, retried: 2, deadLettered: 0 });
+    expect(first).toEqual({ attempt: 1, delayMs: expect.any(Number) });
+    expect(second).toEqual({ attempt: 2, delayMs: expect.any(Number) });
+    // initialDelayMs 4, multiplier 2: 2–4 ms, then 4–8 ms (the upper half jittered).
+    const [one, two] = [first, second] as Array<{ delayMs: number }>;
+    expect(one.delayMs).toBeGreaterThanOrEqual(2);
+    expect(one.delayMs).toBeLessThanOrEqual(4);
+    expect(two.delayMs).toBeGreaterThanOrEqual(4);
+    expect(two.delayMs).toBeLessThanOrEqual(8);
+    expect(deliveries.map((delivery) => delivery.attempt)).toEqual([1, 2]);
+    expect(stats).toMatchObject({ handled: 0, retried: 2, deadLettered: 0, inFlight: 0 });
     expect(deadLetters.tries).toBe(0);
     expect(logger.warn.mock.calls.map(([line]) => String(line).replace(/\d+ ms/, 'N ms'))).toEqual([
       expect.stringMatching(
@@ -95,7 +101,16 @@ describe('KafkaMessageProcessor', () => {
     ]);
   });
 
-  it('dead-letters a message that fails maxAttempts times, with its attempts and reason', async () => {
+  it('settles a message handled on a later attempt', async () => {
+    const { processor, deliveries, stats } = setup([handled()]);
+
+    await expect(processor.process(0, kafkaMessage('3'), noHalt(), 3)).resolves.toBe('settled');
+
+    expect(deliveries.map((delivery) => delivery.attempt)).toEqual([3]);
+    expect(stats).toMatchObject({ handled: 1, retried: 0 });
+  });
+
+  it('dead-letters a message whose attempt maxAttempts fails, with its attempts and reason', async () => {
     const { processor, deliveries, stats, deadLetters, logged } = setup([
       failed(),
       failed(),
@@ -104,7 +119,9 @@ describe('KafkaMessageProcessor', () => {
     ]);
     const message = kafkaMessage('9');
 
-    await expect(processor.process(1, message, noHalt())).resolves.toBe('settled');
+    expect(await processor.process(1, message, noHalt(), 1)).toMatchObject({ attempt: 1 });
+    expect(await processor.process(1, message, noHalt(), 2)).toMatchObject({ attempt: 2 });
+    await expect(processor.process(1, message, noHalt(), 3)).resolves.toBe('settled');
 
     expect(deliveries).toHaveLength(3);
     expect(deadLetters.published).toHaveLength(1);
@@ -165,24 +182,6 @@ describe('KafkaMessageProcessor', () => {
     expect(deadLetters.published).toHaveLength(0);
   });
 
-  it('ends a retry wait when halted (stop or rebalance) and leaves the message unsettled', async () => {
-    const { processor, deliveries, deadLetters } = setup([failed()], { maxAttempts: 3 });
-    const halt = new AbortController();
-    const slowRetry = new KafkaMessageProcessor({
-      ...(
-        processor as unknown as { options: ConstructorParameters<typeof KafkaMessageProcessor>[0] }
-      ).options,
-      retry: new RetryPolicy({ maxAttempts: 3, initialDelayMs: 60_000 }),
-    });
-    const processing = slowRetry.process(0, kafkaMessage('0'), halt.signal);
-    await settle();
-    halt.abort();
-
-    await expect(processing).resolves.toBe('abandoned');
-    expect(deliveries).toHaveLength(1);
-    expect(deadLetters.tries).toBe(0);
-  });
-
   it('does not start a retry once halted, but still dead-letters a message whose attempts are used up', async () => {
     const halted = new AbortController();
     halted.abort();
@@ -234,7 +233,8 @@ describe('KafkaMessageProcessor', () => {
       deadLetterFailures: 1,
     });
 
-    await processor.process(0, kafkaMessage('0', message.serialize()), noHalt());
+    for (const attempt of [1, 2, 3])
+      await processor.process(0, kafkaMessage('0', message.serialize()), noHalt(), attempt);
 
     expect(logged()).toContain(message.meta_data.idempotency_key);
     expect(logged()).not.toContain(TOKEN);
