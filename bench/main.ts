@@ -27,6 +27,12 @@ async function main(): Promise<void> {
       `${name.padEnd(9)}  ${String(count).padStart(8)}  ${raw.toFixed(0).padStart(9)}  ${library.toFixed(0).padStart(13)}  ${ratio.toFixed(2).padStart(11)}  ${('≥ ' + target.toFixed(1)).padStart(6)}  ${rss.toFixed(0).padStart(11)}`,
     );
   }
+  // Where the Kafka gap comes from: the runtime alone, and the cost of merely parsing each value.
+  console.log(
+    `\nkafka diagnostics: consumer runtime alone (handler skips parsing) ${kafka.runtimeOnlyMsgsPerSec} msg/s = ${kafka.runtimeOnlyRatio.toFixed(2)} of raw; ` +
+      `raw + JSON.parse of each value ${kafka.rawJsonMsgsPerSec} msg/s = ${(kafka.rawJsonMsgsPerSec / kafka.rawMsgsPerSec).toFixed(2)} of raw; ` +
+      `library = ${(kafka.libraryMsgsPerSec / kafka.rawJsonMsgsPerSec).toFixed(2)} of raw + JSON.parse`,
+  );
 }
 
 /** Uses KAFKA_BOOTSTRAP_SERVERS / SQS_ENDPOINT when set, else starts (or reuses) the repo's brokers. */
