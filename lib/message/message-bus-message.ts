@@ -183,11 +183,10 @@ function validateSection<T extends object>(
 function declaredType(metaData: JsonValue | undefined): { kind: MessageKind; type: string } | undefined {
   if (!isJsonObject(metaData)) return undefined;
   const { instruction_type: instructionType, event } = metaData;
-  const readable = (value: JsonValue | undefined): value is string => isNonBlankString(value);
-  if (readable(instructionType) && (event === undefined || event === null)) {
+  if (isNonBlankString(instructionType) && (event === undefined || event === null)) {
     return { kind: 'instruction', type: instructionType };
   }
-  if (readable(event) && (instructionType === undefined || instructionType === null)) {
+  if (isNonBlankString(event) && (instructionType === undefined || instructionType === null)) {
     return { kind: 'event', type: event };
   }
   return undefined;

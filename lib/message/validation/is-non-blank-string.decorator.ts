@@ -1,7 +1,11 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 
 export function isNonBlankString(value: unknown): value is string {
-  return typeof value === 'string' && value.trim().length > 0;
+  if (typeof value !== 'string') return false;
+  // A first character from '!' to '~' is not white space, so trim() would keep it: the usual
+  // case needs no scan (and no trimmed copy) of the string.
+  const first = value.charCodeAt(0);
+  return (first > 0x20 && first < 0x7f) || value.trim().length > 0;
 }
 
 /**
