@@ -303,7 +303,7 @@ describe('the packed package', () => {
     let result: AppResult;
 
     beforeAll(async () => {
-      if (!apps[spec.name])
+      if (!(spec.name in apps))
         throw new Error('the package was not built and packed: see the first failure');
       app = await apps[spec.name];
       result = app.result;

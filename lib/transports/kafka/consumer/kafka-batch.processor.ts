@@ -21,6 +21,9 @@ export interface KafkaBatchProcessorOptions {
   readonly logger: Pick<LoggerService, 'log' | 'warn'>;
 }
 
+/** Messages handled between two `isStale()` checks in a batch. */
+const STALE_CHECK_INTERVAL = 64;
+
 /** How the work on a batch ended, when it did not end normally. */
 type Interrupted = { readonly error: unknown } | typeof ABANDONED;
 
@@ -46,8 +49,9 @@ interface BatchProgress {
  *
  * The batch also stops early, leaving the rest unresolved and uncommitted for redelivery, when the
  * generation halts (stop, or a heartbeat or commit says the group is rebalancing), when
- * kafkajs's runner stops (crash), when the partition was sought elsewhere (`isStale`), or when
- * `stop()` gives up waiting (`abandonment`). When the group is rebalancing the batch rethrows
+ * kafkajs's runner stops (crash), when the partition was sought elsewhere (`isStale`, asked
+ * every few messages and before each commit), or when `stop()` gives up waiting
+ * (`abandonment`). When the group is rebalancing the batch rethrows
  * kafkajs's error, so kafkajs rejoins at once.
  */
 export class KafkaBatchProcessor {
@@ -106,6 +110,7 @@ export class KafkaBatchProcessor {
     const usable = (): boolean => payload.isRunning() && !payload.isStale();
     const halt = generation.signal;
     let lastCommit = Date.now();
+    let unchecked = 0;
     // Only a batch's first message can be one coming back from a retry wait.
     let attempt =
       batch.messages.length > 0 ? retryWaits.attemptOf(partition, batch.messages[0].offset) : 1;
@@ -124,9 +129,16 @@ export class KafkaBatchProcessor {
         }
         break;
       }
-      if (!usable()) break;
+      if (!payload.isRunning()) break;
+      const commitDue = Date.now() - lastCommit >= commitIntervalMs;
+      // kafkajs builds a key string on every isStale() call: ask every few messages, and
+      // before every commit (the one at the end of the batch included).
+      if (commitDue || ++unchecked >= STALE_CHECK_INTERVAL) {
+        unchecked = 0;
+        if (payload.isStale()) break;
+      }
       progress.pending = message.offset;
-      if (Date.now() - lastCommit >= commitIntervalMs) {
+      if (commitDue) {
         await this.checkpoint(payload, generation, progress.pending);
         progress.pending = undefined;
         lastCommit = Date.now();

@@ -75,9 +75,12 @@ describe('KafkaConsumer: broker restart', () => {
         clearInterval(watch);
       }
       const after = Array.from({ length: 30 }, (_, index) => `after-${index}`);
+      // A broker that answers again may still be taking its partitions' leadership back: let
+      // the (idempotent) producer retry for longer than its default second or so.
       await producePayments(
         topic,
         after.map((reference, index) => ({ reference, key: `key-${index % 9}` })),
+        { sendRetries: 12 },
       );
 
       const all = [...before, ...after];

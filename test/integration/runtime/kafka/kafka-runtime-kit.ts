@@ -113,8 +113,9 @@ export async function produceRaw(topic: string, messages: Message[]): Promise<vo
 export async function producePayments(
   topic: string,
   entries: Array<{ reference: string; key?: string }>,
+  options: KafkaClientOptions = {},
 ): Promise<void> {
-  const client = new KafkaClient(kafkaOptions());
+  const client = new KafkaClient(kafkaOptions(options));
   try {
     await client.sendMessages(
       entries.map(({ reference, key }) => ({ message: payment(reference), key })),

@@ -147,5 +147,5 @@ export function record(
     attributes: 0,
     offset: String(offset),
     headers: {},
-  } as KafkaMessage;
+  };
 }

@@ -531,7 +531,7 @@ describe('SqsClient queues and lifecycle', () => {
   it('builds one SDK client, reuses it for every call, and destroys it once on close', async () => {
     const send = vi
       .spyOn(SQSClient.prototype, 'send')
-      .mockImplementation(async () => ({ MessageId: 'x' }));
+      .mockImplementation(() => Promise.resolve({ MessageId: 'x' }) as never);
     const destroy = vi.spyOn(SQSClient.prototype, 'destroy');
     const client = new SqsClient({
       queueUrl: BASE,
