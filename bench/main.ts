@@ -14,11 +14,22 @@ async function main(): Promise<void> {
   const sqsMessages = Number(process.env.BENCH_SQS_MESSAGES ?? 5_000);
   const kafkaMessages = Number(process.env.BENCH_KAFKA_MESSAGES ?? 50_000);
 
-  const kafka = await runKafkaBench({ messages: kafkaMessages, bootstrapServers: env.KAFKA_BOOTSTRAP_SERVERS });
+  const kafka = await runKafkaBench({
+    messages: kafkaMessages,
+    bootstrapServers: env.KAFKA_BOOTSTRAP_SERVERS,
+  });
   const sqs = await runSqsBench({ messages: sqsMessages, endpoint: env.SQS_ENDPOINT });
 
   const rows = [
-    ['kafka', kafkaMessages, kafka.rawMsgsPerSec, kafka.libraryMsgsPerSec, kafka.ratio, kafka.peakRssMb, 0.9],
+    [
+      'kafka',
+      kafkaMessages,
+      kafka.rawMsgsPerSec,
+      kafka.libraryMsgsPerSec,
+      kafka.ratio,
+      kafka.peakRssMb,
+      0.9,
+    ],
     ['sqs', sqsMessages, sqs.rawMsgsPerSec, sqs.libraryMsgsPerSec, sqs.ratio, sqs.peakRssMb, 1.0],
   ] as const;
   console.log('\ntransport  messages  raw msg/s  library msg/s  library/raw  target  peak RSS MB');
@@ -45,7 +56,10 @@ function brokerEnvironment(): { KAFKA_BOOTSTRAP_SERVERS: string; SQS_ENDPOINT: s
       if (match && process.env[match[1]] === undefined) process.env[match[1]] = match[2];
     }
   }
-  return { KAFKA_BOOTSTRAP_SERVERS: process.env.KAFKA_BOOTSTRAP_SERVERS as string, SQS_ENDPOINT: process.env.SQS_ENDPOINT as string };
+  return {
+    KAFKA_BOOTSTRAP_SERVERS: process.env.KAFKA_BOOTSTRAP_SERVERS as string,
+    SQS_ENDPOINT: process.env.SQS_ENDPOINT as string,
+  };
 }
 
 main().catch((error: unknown) => {

@@ -56,10 +56,17 @@ export {
 // Module
 export { MessageBusModule } from './message-bus.module';
 export type { MessageBusModuleOptions } from './interfaces/message-bus-module-options.interface';
-export type { ConsumersOptions, KafkaConsumerOptions, SqsConsumerOptions } from './interfaces/consumer-options.interface';
+export type {
+  ConsumersOptions,
+  KafkaConsumerOptions,
+  SqsConsumerOptions,
+} from './interfaces/consumer-options.interface';
 export type { RetryOptions } from './interfaces/retry-options.interface';
 export type { MessageHandlerOptions } from './interfaces/message-handler-metadata.interface';
-export { MessageBusPublisher, type PublisherPublishOptions } from './publisher/message-bus.publisher';
+export {
+  MessageBusPublisher,
+  type PublisherPublishOptions,
+} from './publisher/message-bus.publisher';
 export { ConsumerOrchestrator } from './runtime/consumer.orchestrator';
 
 export { MessageBusServer, type MessageBusServerClients } from './microservices/message-bus.server';
@@ -77,13 +84,24 @@ export { RequestScopedHandlerError } from './errors/request-scoped-handler.error
 // Transports
 export type { TransportName } from './transports/transport-name';
 export type { InboundDelivery } from './transports/inbound-delivery.interface';
-export type { ConsumerState, ConsumerStatus, PublishOptions, PublishReceipt } from './transports/transport.interface';
+export type {
+  ConsumerState,
+  ConsumerStatus,
+  PublishOptions,
+  PublishReceipt,
+} from './transports/transport.interface';
 
 // SQS
 export { SqsClient, type SqsSendBatchOptions } from './transports/sqs/sqs.client';
 export type { SqsClientOptions } from './transports/sqs/sqs-client-options.interface';
-export type { SqsSendOptions, SqsRawSendOptions } from './transports/sqs/sqs-send-options.interface';
-export type { SqsReceiveOptions, SqsReceiveManyOptions } from './transports/sqs/sqs-receive-options.interface';
+export type {
+  SqsSendOptions,
+  SqsRawSendOptions,
+} from './transports/sqs/sqs-send-options.interface';
+export type {
+  SqsReceiveOptions,
+  SqsReceiveManyOptions,
+} from './transports/sqs/sqs-receive-options.interface';
 export type {
   SqsReceivedMessage,
   SqsSystemAttributes,
@@ -133,6 +151,9 @@ export { KafkaCommitError } from './errors/kafka-commit.error';
 export { KafkaConnectionError } from './errors/kafka-connection.error';
 export { KafkaConsumerError } from './errors/kafka-consumer.error';
 export { KafkaInvalidArgumentError } from './errors/kafka-invalid-argument.error';
-export { KafkaReceiptHandleError, type KafkaReceiptHandleProblem } from './errors/kafka-receipt-handle.error';
+export {
+  KafkaReceiptHandleError,
+  type KafkaReceiptHandleProblem,
+} from './errors/kafka-receipt-handle.error';
 export { KafkaSendError } from './errors/kafka-send.error';
 export { KAFKA_DEAD_LETTER_HEADERS } from './transports/kafka/consumer/kafka-consumer.constants';

@@ -1,4 +1,11 @@
-import { Inject, Module, Optional, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  Optional,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MessageHandlerMetadataAccessor } from './discovery/message-handler-metadata.accessor';
 import { MessageHandlerExplorer } from './discovery/message-handler.explorer';
@@ -6,7 +13,10 @@ import { MessageHandlerRegistry } from './discovery/message-handler.registry';
 import { MessageDispatcher } from './dispatch/message.dispatcher';
 import { MessageBusConfigurationError } from './errors/message-bus-configuration.error';
 import type { MessageBusModuleOptions } from './interfaces/message-bus-module-options.interface';
-import { MESSAGE_BUS_OPTIONS_OVERRIDE, MESSAGE_BUS_RESOLVED_OPTIONS } from './message-bus.constants';
+import {
+  MESSAGE_BUS_OPTIONS_OVERRIDE,
+  MESSAGE_BUS_RESOLVED_OPTIONS,
+} from './message-bus.constants';
 import {
   ConfigurableMessageBusModule,
   MESSAGE_BUS_ASYNC_OPTIONS_TYPE,
@@ -29,18 +39,22 @@ const providers: Provider[] = [
   {
     provide: MESSAGE_BUS_RESOLVED_OPTIONS,
     inject: [MESSAGE_BUS_MODULE_OPTIONS, MESSAGE_BUS_OPTIONS_OVERRIDE],
-    useFactory: (options: MessageBusModuleOptions, override: Partial<MessageBusModuleOptions> | null) =>
-      resolveModuleOptions(options, override),
+    useFactory: (
+      options: MessageBusModuleOptions,
+      override: Partial<MessageBusModuleOptions> | null,
+    ) => resolveModuleOptions(options, override),
   },
   {
     provide: MessageTypeRegistry,
     inject: [MESSAGE_BUS_RESOLVED_OPTIONS],
-    useFactory: ({ messageTypes }: ResolvedMessageBusOptions) => buildMessageTypeRegistry(messageTypes),
+    useFactory: ({ messageTypes }: ResolvedMessageBusOptions) =>
+      buildMessageTypeRegistry(messageTypes),
   },
   {
     provide: SqsClient,
     inject: [MESSAGE_BUS_RESOLVED_OPTIONS],
-    useFactory: ({ sqs }: ResolvedMessageBusOptions) => (sqs ? new SqsClient(sqs) : unconfiguredClient(SqsClient, 'sqs')),
+    useFactory: ({ sqs }: ResolvedMessageBusOptions) =>
+      sqs ? new SqsClient(sqs) : unconfiguredClient(SqsClient, 'sqs'),
   },
   {
     provide: KafkaClient,
@@ -70,9 +84,20 @@ const providers: Provider[] = [
 @Module({
   imports: [DiscoveryModule],
   providers,
-  exports: [SqsClient, KafkaClient, MessageBusPublisher, MessageBusClientProxy, MessageTypeRegistry, ConsumerOrchestrator, MESSAGE_BUS_RESOLVED_OPTIONS],
+  exports: [
+    SqsClient,
+    KafkaClient,
+    MessageBusPublisher,
+    MessageBusClientProxy,
+    MessageTypeRegistry,
+    ConsumerOrchestrator,
+    MESSAGE_BUS_RESOLVED_OPTIONS,
+  ],
 })
-export class MessageBusModule extends ConfigurableMessageBusModule implements OnApplicationShutdown {
+export class MessageBusModule
+  extends ConfigurableMessageBusModule
+  implements OnApplicationShutdown
+{
   constructor(
     @Optional() @Inject(SqsClient) private readonly sqsClient?: SqsClient,
     @Optional() @Inject(KafkaClient) private readonly kafkaClient?: KafkaClient,
@@ -86,7 +111,9 @@ export class MessageBusModule extends ConfigurableMessageBusModule implements On
 
   /** Like forRoot, with the options from a factory, class or existing provider (e.g. ConfigService). */
   static override forRootAsync(options: typeof MESSAGE_BUS_ASYNC_OPTIONS_TYPE): DynamicModule {
-    const ways = [options?.useFactory, options?.useClass, options?.useExisting].filter(Boolean).length;
+    const ways = [options?.useFactory, options?.useClass, options?.useExisting].filter(
+      Boolean,
+    ).length;
     if (ways !== 1) {
       throw new MessageBusConfigurationError(
         'MessageBusModule.forRootAsync()',

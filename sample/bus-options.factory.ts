@@ -47,7 +47,12 @@ export class BusOptionsFactory {
           : {
               sqs: [
                 { queue: PAYMENTS, deadLetterQueue: `${PAYMENTS}-dlq`, retry, waitTimeSeconds: 1 },
-                { queue: TRANSACTION_STATUS, deadLetterQueue: `${TRANSACTION_STATUS}-dlq`, retry, waitTimeSeconds: 1 },
+                {
+                  queue: TRANSACTION_STATUS,
+                  deadLetterQueue: `${TRANSACTION_STATUS}-dlq`,
+                  retry,
+                  waitTimeSeconds: 1,
+                },
               ],
             },
       shutdownTimeoutMs: 5_000,

@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { InstructionType, KafkaClient, MessageBusMessage, MessageBusPublisher, SqsClient } from 'nestjs-message-bus';
+import {
+  InstructionType,
+  KafkaClient,
+  MessageBusMessage,
+  MessageBusPublisher,
+  SqsClient,
+} from 'nestjs-message-bus';
 import { AppModule } from './app.module';
 import { PAYMENTS, TRANSACTION_STATUS } from './bus-options.factory';
 import { PaymentLedger } from './payments/payment-ledger.service';
@@ -48,7 +54,9 @@ async function main(): Promise<void> {
 
   try {
     const status = await notified;
-    logger.log(`Flow complete: ${reference} went PAYMENT → recorded → TRANSACTION_STATUS_UPDATE (${status})`);
+    logger.log(
+      `Flow complete: ${reference} went PAYMENT → recorded → TRANSACTION_STATUS_UPDATE (${status})`,
+    );
   } finally {
     await app.close();
   }
@@ -61,7 +69,12 @@ async function createQueues(): Promise<void> {
     credentials: localCredentials(),
   });
   try {
-    for (const queue of [PAYMENTS, `${PAYMENTS}-dlq`, TRANSACTION_STATUS, `${TRANSACTION_STATUS}-dlq`]) {
+    for (const queue of [
+      PAYMENTS,
+      `${PAYMENTS}-dlq`,
+      TRANSACTION_STATUS,
+      `${TRANSACTION_STATUS}-dlq`,
+    ]) {
       await client.createQueue(queue);
     }
   } finally {
@@ -78,7 +91,10 @@ async function createTopics(): Promise<void> {
   const admin = client.createKafka('admin').admin();
   try {
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: PAYMENTS }, { topic: TRANSACTION_STATUS }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: PAYMENTS }, { topic: TRANSACTION_STATUS }],
+    });
   } finally {
     await admin.disconnect();
     await client.close();
@@ -87,7 +103,10 @@ async function createTopics(): Promise<void> {
 
 /** ElasticMQ accepts any key; real AWS takes the standard credential chain when these are unset. */
 function localCredentials(): { accessKeyId: string; secretAccessKey: string } {
-  return { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local' };
+  return {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+  };
 }
 
 main().catch((error: unknown) => {

@@ -15,10 +15,12 @@ export function MessageHandler(
   sourceOrOptions?: string | MessageHandlerOptions,
 ): MethodDecorator {
   const source = typeof sourceOrOptions === 'string' ? sourceOrOptions : sourceOrOptions?.source;
-  const binding: MessageHandlerMetadata = source === undefined ? { kind, type } : { kind, type, source };
+  const binding: MessageHandlerMetadata =
+    source === undefined ? { kind, type } : { kind, type, source };
   return (_target, _key, descriptor: PropertyDescriptor) => {
     const method = descriptor.value as object;
-    const existing: MessageHandlerMetadata[] = Reflect.getMetadata(MESSAGE_HANDLER_METADATA, method) ?? [];
+    const existing: MessageHandlerMetadata[] =
+      Reflect.getMetadata(MESSAGE_HANDLER_METADATA, method) ?? [];
     Reflect.defineMetadata(MESSAGE_HANDLER_METADATA, [...existing, binding], method);
     return descriptor;
   };

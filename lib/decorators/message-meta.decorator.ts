@@ -8,7 +8,6 @@ export const MessageMeta = createParamDecorator(
 );
 
 /** The whole validated `MessageBusMessage`. */
-export const BusMessage = createParamDecorator(
-  (_data: unknown, context: ExecutionContext) =>
-    context.switchToRpc().getContext<MessageBusContext>().getMessage(),
+export const BusMessage = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  context.switchToRpc().getContext<MessageBusContext>().getMessage(),
 );

@@ -9,6 +9,9 @@ export class MessageHandlerMetadataAccessor {
   constructor(private readonly reflector: Reflector) {}
 
   getBindings(method: (...args: unknown[]) => unknown): MessageHandlerMetadata[] {
-    return this.reflector.get<MessageHandlerMetadata[] | undefined>(MESSAGE_HANDLER_METADATA, method) ?? [];
+    return (
+      this.reflector.get<MessageHandlerMetadata[] | undefined>(MESSAGE_HANDLER_METADATA, method) ??
+      []
+    );
   }
 }

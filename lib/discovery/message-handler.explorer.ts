@@ -38,7 +38,9 @@ export class MessageHandlerExplorer implements OnModuleInit {
       this.exploreInstance(wrapper, instance as Record<string, unknown>);
     }
     for (const handler of this.registry.all()) {
-      this.logger.log(`${handler.kind} ${handler.type}${handler.source ? ` from ${handler.source}` : ''} → ${handler.name}`);
+      this.logger.log(
+        `${handler.kind} ${handler.type}${handler.source ? ` from ${handler.source}` : ''} → ${handler.name}`,
+      );
     }
   }
 
@@ -49,7 +51,8 @@ export class MessageHandlerExplorer implements OnModuleInit {
       const bindings = this.accessor.getBindings(method);
       if (bindings.length === 0) continue;
       const name = `${instance.constructor.name}.${methodName}`;
-      if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) throw new RequestScopedHandlerError(name);
+      if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient)
+        throw new RequestScopedHandlerError(name);
 
       const call = this.contextCreator.create(
         instance,

@@ -6,9 +6,12 @@ import type { InboundDelivery } from '../transports/inbound-delivery.interface';
  * Never the token, never the payload: those may be secrets or personal data.
  */
 export function describeDelivery(delivery: InboundDelivery, message?: MessageBusMessage): string {
-  const what = message ? `${message.type} (idempotency_key ${message.meta_data.idempotency_key})` : 'message';
-  const where = delivery.partition !== undefined
-    ? `${delivery.transport}:${delivery.source}[${delivery.partition}]@${delivery.offset}`
-    : `${delivery.transport}:${delivery.source}${delivery.messageId ? ` id ${delivery.messageId}` : ''}`;
+  const what = message
+    ? `${message.type} (idempotency_key ${message.meta_data.idempotency_key})`
+    : 'message';
+  const where =
+    delivery.partition !== undefined
+      ? `${delivery.transport}:${delivery.source}[${delivery.partition}]@${delivery.offset}`
+      : `${delivery.transport}:${delivery.source}${delivery.messageId ? ` id ${delivery.messageId}` : ''}`;
   return `${what} from ${where}, attempt ${delivery.attempt}`;
 }

@@ -16,7 +16,10 @@ export interface DispatchTarget {
 }
 
 /** Finds the handlers one message reaches; empty when none listens. */
-export type DispatchTargetLookup = (message: MessageBusMessage, source: string) => readonly DispatchTarget[];
+export type DispatchTargetLookup = (
+  message: MessageBusMessage,
+  source: string,
+) => readonly DispatchTarget[];
 
 /**
  * Envelope → validate → invoke → outcome, the same for every transport and for both ways of
@@ -37,7 +40,8 @@ export class DeliveryDispatcher {
       message = MessageBusMessage.fromJSON(delivery.body, { registry: this.messageTypes });
     } catch (error) {
       const reason = error instanceof UnknownMessageTypeError ? 'unknown-type' : 'invalid-message';
-      const known = error instanceof MessageValidationError ? error : new MessageBusError(String(error));
+      const known =
+        error instanceof MessageValidationError ? error : new MessageBusError(String(error));
       this.logger.error(`Rejected ${describeDelivery(delivery)} as ${reason}: ${known.message}`);
       return { status: 'rejected', reason, error: known };
     }
@@ -62,13 +66,17 @@ export class DeliveryDispatcher {
         await target.invoke(message.payload, context);
       } catch (error) {
         if (error instanceof ForbiddenException) {
-          this.logger.error(`Rejected ${describeDelivery(delivery, message)}: a guard of ${target.name} refused it`);
+          this.logger.error(
+            `Rejected ${describeDelivery(delivery, message)}: a guard of ${target.name} refused it`,
+          );
           return { status: 'rejected', reason: 'forbidden', error, message };
         }
         failures += 1;
         failure ??= error;
         const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        this.logger.warn(`${target.name} failed on ${describeDelivery(delivery, message)}: ${text}`);
+        this.logger.warn(
+          `${target.name} failed on ${describeDelivery(delivery, message)}: ${text}`,
+        );
       }
     }
     return failures === 0

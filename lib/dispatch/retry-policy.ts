@@ -36,14 +36,20 @@ export class RetryPolicy {
 
 function positiveInteger(value: number, setting: string): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new MessageBusConfigurationError(setting, `must be a whole number of at least 1 (got ${value})`);
+    throw new MessageBusConfigurationError(
+      setting,
+      `must be a whole number of at least 1 (got ${value})`,
+    );
   }
   return value;
 }
 
 function nonNegative(value: number, setting: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new MessageBusConfigurationError(setting, `must be a number of at least 0 (got ${String(value)})`);
+    throw new MessageBusConfigurationError(
+      setting,
+      `must be a number of at least 0 (got ${String(value)})`,
+    );
   }
   return value;
 }

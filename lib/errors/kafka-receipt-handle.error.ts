@@ -9,10 +9,7 @@ import { MessageBusError } from './message-bus.error';
  * - `ambiguous`: consumers of several groups handed it out; pass the group to commit in.
  */
 export type KafkaReceiptHandleProblem =
-  | 'malformed'
-  | 'topic-mismatch'
-  | 'not-delivered'
-  | 'ambiguous';
+  'malformed' | 'topic-mismatch' | 'not-delivered' | 'ambiguous';
 
 const MAX_SHOWN = 200;
 

@@ -11,7 +11,9 @@ export class UnknownMessageTypeError extends MessageValidationError {
   ) {
     const field = kind === 'instruction' ? 'meta_data.instruction_type' : 'meta_data.event';
     // Quoted and cut short: the type comes from untrusted input and ends up in logs.
-    const shown = JSON.stringify(messageType.length > 64 ? `${messageType.slice(0, 64)}…` : messageType);
+    const shown = JSON.stringify(
+      messageType.length > 64 ? `${messageType.slice(0, 64)}…` : messageType,
+    );
     super(
       [
         {

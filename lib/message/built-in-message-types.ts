@@ -50,4 +50,8 @@ export const BUILT_IN_EVENT_PAYLOADS: Readonly<Partial<Record<EventType, Payload
 };
 
 // The library's own DTOs keep to what the direct validation path runs exactly as class-validator.
-DtoValidator.compile(MetaData, ...Object.values(BUILT_IN_INSTRUCTION_PAYLOADS), ...Object.values(BUILT_IN_EVENT_PAYLOADS));
+DtoValidator.compile(
+  MetaData,
+  ...Object.values(BUILT_IN_INSTRUCTION_PAYLOADS),
+  ...Object.values(BUILT_IN_EVENT_PAYLOADS),
+);

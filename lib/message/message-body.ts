@@ -26,7 +26,9 @@ export interface DecodedMessageBody<TPayload extends object = object> {
  * sent as an arbitrary object.
  */
 export function looksLikeEnvelope(value: unknown): boolean {
-  return isJsonObject(value) && (Object.hasOwn(value, 'meta_data') || Object.hasOwn(value, 'payload'));
+  return (
+    isJsonObject(value) && (Object.hasOwn(value, 'meta_data') || Object.hasOwn(value, 'payload'))
+  );
 }
 
 /**
@@ -35,10 +37,15 @@ export function looksLikeEnvelope(value: unknown): boolean {
  * Throws `MessageValidationError` for an invalid envelope or a value that is not a plain
  * object, before anything reaches a broker.
  */
-export function encodeMessageBody(input: OutgoingMessage, parseOptions: MessageParseOptions = {}): EncodedMessageBody {
+export function encodeMessageBody(
+  input: OutgoingMessage,
+  parseOptions: MessageParseOptions = {},
+): EncodedMessageBody {
   if (input instanceof MessageBusMessage) return { body: input.serialize(), message: input };
   if (!isPlainObject(input)) {
-    throw new MessageValidationError([{ field: 'body', problems: ['body must be a MessageBusMessage or a plain object'] }]);
+    throw new MessageValidationError([
+      { field: 'body', problems: ['body must be a MessageBusMessage or a plain object'] },
+    ]);
   }
   if (looksLikeEnvelope(input)) {
     // Validated and re-serialised, so what goes out is exactly what a receiver accepts.
@@ -50,7 +57,9 @@ export function encodeMessageBody(input: OutgoingMessage, parseOptions: MessageP
     // A round trip through JSON applies toJSON() (dates, nested messages) as JSON.stringify would.
     json = JSON.parse(JSON.stringify(input));
   } catch {
-    throw new MessageValidationError([{ field: 'body', problems: ['body cannot be serialised as JSON'] }]);
+    throw new MessageValidationError([
+      { field: 'body', problems: ['body cannot be serialised as JSON'] },
+    ]);
   }
   return { body: toWireJson(json) };
 }

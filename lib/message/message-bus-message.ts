@@ -64,7 +64,8 @@ export class MessageBusMessage<TPayload extends object = object> {
     parseOptions: MessageParseOptions = {},
   ): MessageBusMessage<TPayload> {
     const registry = parseOptions.registry ?? defaultMessageTypeRegistry;
-    const hasInstruction = options.instructionType !== undefined && options.instructionType !== null;
+    const hasInstruction =
+      options.instructionType !== undefined && options.instructionType !== null;
     const hasEvent = options.event !== undefined && options.event !== null;
     if (hasInstruction === hasEvent) {
       throw new MessageValidationError([
@@ -82,7 +83,10 @@ export class MessageBusMessage<TPayload extends object = object> {
     const type = String(hasInstruction ? options.instructionType : options.event);
     if (type.trim() === '') {
       throw new MessageValidationError([
-        { field: `meta_data.${typeFieldOf(kind)}`, problems: [`${hasInstruction ? 'instructionType' : 'event'} must not be blank`] },
+        {
+          field: `meta_data.${typeFieldOf(kind)}`,
+          problems: [`${hasInstruction ? 'instructionType' : 'event'} must not be blank`],
+        },
       ]);
     }
     assertPayloadClassMatches(registry, kind, type, options.payload);
@@ -113,7 +117,9 @@ export class MessageBusMessage<TPayload extends object = object> {
     const registry = options.registry ?? defaultMessageTypeRegistry;
     const body = parseUntrustedJson(input);
     if (!isJsonObject(body)) {
-      throw new MessageValidationError([{ field: 'body', problems: ['body must be a JSON object'] }]);
+      throw new MessageValidationError([
+        { field: 'body', problems: ['body must be a JSON object'] },
+      ]);
     }
 
     const issues: MessageFieldIssue[] = [];
@@ -180,7 +186,9 @@ function validateSection<T extends object>(
 }
 
 /** The kind and type the raw meta_data names, when it names exactly one readable type. */
-function declaredType(metaData: JsonValue | undefined): { kind: MessageKind; type: string } | undefined {
+function declaredType(
+  metaData: JsonValue | undefined,
+): { kind: MessageKind; type: string } | undefined {
   if (!isJsonObject(metaData)) return undefined;
   const { instruction_type: instructionType, event } = metaData;
   if (isNonBlankString(instructionType) && (event === undefined || event === null)) {
@@ -195,7 +203,11 @@ function declaredType(metaData: JsonValue | undefined): { kind: MessageKind; typ
 function sectionIssue(field: string, value: unknown): MessageFieldIssue {
   return {
     field,
-    problems: [value === undefined || value === null ? `${field} is required` : `${field} must be a JSON object`],
+    problems: [
+      value === undefined || value === null
+        ? `${field} is required`
+        : `${field} must be a JSON object`,
+    ],
   };
 }
 
@@ -207,10 +219,16 @@ function assertPayloadClassMatches(
 ): void {
   const expected = registry.payloadClassFor(kind, type);
   if (!expected) throw new UnknownMessageTypeError(kind, type);
-  const prototype = payload !== null && typeof payload === 'object' ? Object.getPrototypeOf(payload) : null;
+  const prototype =
+    payload !== null && typeof payload === 'object' ? Object.getPrototypeOf(payload) : null;
   const isPlainObject = prototype === Object.prototype || prototype === null;
-  if (payload !== null && typeof payload === 'object' && !isPlainObject && !(payload instanceof expected)) {
-    const given = (payload).constructor?.name ?? 'an unknown class';
+  if (
+    payload !== null &&
+    typeof payload === 'object' &&
+    !isPlainObject &&
+    !(payload instanceof expected)
+  ) {
+    const given = payload.constructor?.name ?? 'an unknown class';
     throw new MessageValidationError([
       {
         field: 'payload',

@@ -95,7 +95,9 @@ export const defaultMessageTypeRegistry = MessageTypeRegistry.withBuiltIns();
  * The built-in types plus an app's `messageTypes` option, in a registry of its own. A bad
  * definition is a configuration error naming its index.
  */
-export function buildMessageTypeRegistry(definitions: readonly MessageTypeDefinition[]): MessageTypeRegistry {
+export function buildMessageTypeRegistry(
+  definitions: readonly MessageTypeDefinition[],
+): MessageTypeRegistry {
   const registry = defaultMessageTypeRegistry.clone();
   definitions.forEach((definition, index) => {
     try {

@@ -6,7 +6,8 @@ const MAX_DEPTH = 32;
 // Invalid bytes are an error, as in Python, rather than silently becoming U+FFFD.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * Decodes untrusted input (a JSON text, its UTF-8 bytes, or an already parsed value)
@@ -64,7 +65,8 @@ function copyJson(value: unknown, path: string, depth: number): JsonValue {
       { field: path, problems: [`${path} is nested more than ${MAX_DEPTH} levels deep`] },
     ]);
   }
-  if (Array.isArray(value)) return value.map((item, index) => copyJson(item, `${path}[${index}]`, depth + 1));
+  if (Array.isArray(value))
+    return value.map((item, index) => copyJson(item, `${path}[${index}]`, depth + 1));
   if (typeof value === 'object') {
     const copy: { [key: string]: JsonValue } = {};
     for (const [key, entry] of Object.entries(value)) {

@@ -23,13 +23,18 @@ export class MessageBusClientProxy extends ClientProxy {
   }
 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    const message = packet.data instanceof MessageBusMessage ? packet.data : MessageBusMessage.fromJSON(packet.data as object);
+    const message =
+      packet.data instanceof MessageBusMessage
+        ? packet.data
+        : MessageBusMessage.fromJSON(packet.data as object);
     return (await this.publisher.publish(message, String(packet.pattern))) as T;
   }
 
   protected publish(_packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     callback({
-      err: new MessageBusError('The message bus is one-way: use emit(destination, message), not send()'),
+      err: new MessageBusError(
+        'The message bus is one-way: use emit(destination, message), not send()',
+      ),
       isDisposed: true,
     });
     return () => undefined;

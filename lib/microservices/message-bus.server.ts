@@ -38,8 +38,12 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
     super();
     this.options = resolveModuleOptions(options);
     this.clients = {
-      sqs: this.options.sqs ? new SqsClient(this.options.sqs) : unconfiguredClient(SqsClient, 'sqs'),
-      kafka: this.options.kafka ? new KafkaClient(this.options.kafka) : unconfiguredClient(KafkaClient, 'kafka'),
+      sqs: this.options.sqs
+        ? new SqsClient(this.options.sqs)
+        : unconfiguredClient(SqsClient, 'sqs'),
+      kafka: this.options.kafka
+        ? new KafkaClient(this.options.kafka)
+        : unconfiguredClient(KafkaClient, 'kafka'),
     };
     this.transports = new MessageTransports(this.options, this.clients.sqs, this.clients.kafka);
   }
@@ -55,13 +59,17 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
           invoke: async (payload, context) => {
             const result: unknown = await handler(payload, context);
             // Nest's RPC exception handling answers with an erroring Observable: unwrap it.
-            return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
+            return isObservable(result)
+              ? lastValueFrom(result, { defaultValue: undefined })
+              : result;
           },
         },
       ];
     }, registry);
     try {
-      this.consumers = await startConsumers(this.options, this.transports, (delivery) => dispatcher.dispatch(delivery));
+      this.consumers = await startConsumers(this.options, this.transports, (delivery) =>
+        dispatcher.dispatch(delivery),
+      );
       for (const consumer of this.consumers) this.busLogger.log(`Consuming ${consumer.name}`);
       callback();
     } catch (error) {
@@ -82,7 +90,10 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
   }
 
   on(): never {
-    throw new MessageBusConfigurationError('MessageBusServer.on()', 'is not supported: read consumer state with consumerStatuses()');
+    throw new MessageBusConfigurationError(
+      'MessageBusServer.on()',
+      'is not supported: read consumer state with consumerStatuses()',
+    );
   }
 
   consumerStatuses(): ReturnType<RunningConsumer['status']>[] {

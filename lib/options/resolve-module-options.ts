@@ -1,9 +1,16 @@
 import { RetryPolicy } from '../dispatch/retry-policy';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
-import type { KafkaConsumerOptions, SqsConsumerOptions } from '../interfaces/consumer-options.interface';
+import type {
+  KafkaConsumerOptions,
+  SqsConsumerOptions,
+} from '../interfaces/consumer-options.interface';
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
 import { TRANSPORT_NAMES, type TransportName } from '../transports/transport-name';
-import type { ResolvedKafkaConsumer, ResolvedMessageBusOptions, ResolvedSqsConsumer } from './resolved-options';
+import type {
+  ResolvedKafkaConsumer,
+  ResolvedMessageBusOptions,
+  ResolvedSqsConsumer,
+} from './resolved-options';
 
 /**
  * Checks the module options once, at start-up, and fills in defaults. Every problem is a
@@ -29,18 +36,35 @@ export function resolveModuleOptions(
   const kafkaConsumers = list(merged.consumers?.kafka, 'consumers.kafka').map((consumer, index) =>
     resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`),
   );
-  if (!onMemory && sqsConsumers.length > 0) requireSection(merged.sqs, 'sqs', 'consumers.sqs lists queues');
-  if (!onMemory && kafkaConsumers.length > 0) requireSection(merged.kafka, 'kafka', 'consumers.kafka lists topics');
+  if (!onMemory && sqsConsumers.length > 0)
+    requireSection(merged.sqs, 'sqs', 'consumers.sqs lists queues');
+  if (!onMemory && kafkaConsumers.length > 0)
+    requireSection(merged.kafka, 'kafka', 'consumers.kafka lists topics');
   if (merged.sqs !== undefined) requireSection(merged.sqs, 'sqs', 'it is set');
   if (merged.kafka !== undefined) requireSection(merged.kafka, 'kafka', 'it is set');
-  rejectDuplicates(sqsConsumers.map((c) => c.queue), 'consumers.sqs', 'queue');
-  sqsConsumers.forEach((c, index) => rejectSelfDeadLetter(c.queue, c.deadLetterQueue, `consumers.sqs[${index}].deadLetterQueue`));
-  kafkaConsumers.forEach((c, index) => rejectSelfDeadLetter(c.topic, c.deadLetterTopic, `consumers.kafka[${index}].deadLetterTopic`));
-  rejectDuplicates(kafkaConsumers.map((c) => `${c.topic}|${c.groupId}`), 'consumers.kafka', 'topic and groupId');
+  rejectDuplicates(
+    sqsConsumers.map((c) => c.queue),
+    'consumers.sqs',
+    'queue',
+  );
+  sqsConsumers.forEach((c, index) =>
+    rejectSelfDeadLetter(c.queue, c.deadLetterQueue, `consumers.sqs[${index}].deadLetterQueue`),
+  );
+  kafkaConsumers.forEach((c, index) =>
+    rejectSelfDeadLetter(c.topic, c.deadLetterTopic, `consumers.kafka[${index}].deadLetterTopic`),
+  );
+  rejectDuplicates(
+    kafkaConsumers.map((c) => `${c.topic}|${c.groupId}`),
+    'consumers.kafka',
+    'topic and groupId',
+  );
 
   const shutdownTimeoutMs = merged.shutdownTimeoutMs ?? 30_000;
   if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) {
-    throw new MessageBusConfigurationError('shutdownTimeoutMs', 'must be a number of milliseconds, 0 or more');
+    throw new MessageBusConfigurationError(
+      'shutdownTimeoutMs',
+      'must be a number of milliseconds, 0 or more',
+    );
   }
 
   return {
@@ -62,7 +86,12 @@ function resolveTransport(options: MessageBusModuleOptions): TransportName {
         `must be one of ${TRANSPORT_NAMES.join(', ')} (got "${String(options.transport)}")`,
       );
     }
-    if (options.transport !== 'memory') requireSection(options[options.transport], options.transport, `transport is "${options.transport}"`);
+    if (options.transport !== 'memory')
+      requireSection(
+        options[options.transport],
+        options.transport,
+        `transport is "${options.transport}"`,
+      );
     return options.transport;
   }
   if (options.sqs && !options.kafka) return 'sqs';
@@ -83,20 +112,46 @@ function resolveSqsConsumer(consumer: SqsConsumerOptions, setting: string): Reso
     deadLetterQueue: optionalName(consumer.deadLetterQueue, `${setting}.deadLetterQueue`),
     retry: new RetryPolicy(consumer.retry, `${setting}.retry`),
     concurrency,
-    waitTimeSeconds: wholeNumber(consumer.waitTimeSeconds ?? 20, `${setting}.waitTimeSeconds`, 0, 20),
-    visibilityTimeout: wholeNumber(consumer.visibilityTimeout ?? 30, `${setting}.visibilityTimeout`, 1, 43_200),
-    pollers: wholeNumber(consumer.pollers ?? Math.max(1, Math.ceil(concurrency / 10)), `${setting}.pollers`, 1, 100),
+    waitTimeSeconds: wholeNumber(
+      consumer.waitTimeSeconds ?? 20,
+      `${setting}.waitTimeSeconds`,
+      0,
+      20,
+    ),
+    visibilityTimeout: wholeNumber(
+      consumer.visibilityTimeout ?? 30,
+      `${setting}.visibilityTimeout`,
+      1,
+      43_200,
+    ),
+    pollers: wholeNumber(
+      consumer.pollers ?? Math.max(1, Math.ceil(concurrency / 10)),
+      `${setting}.pollers`,
+      1,
+      100,
+    ),
   };
 }
 
-function resolveKafkaConsumer(consumer: KafkaConsumerOptions, setting: string): ResolvedKafkaConsumer {
+function resolveKafkaConsumer(
+  consumer: KafkaConsumerOptions,
+  setting: string,
+): ResolvedKafkaConsumer {
   requireName(consumer?.topic, `${setting}.topic`);
   return {
     topic: consumer.topic,
-    groupId: optionalName(consumer.groupId, `${setting}.groupId`) ?? `${consumer.topic}_consumer_group`,
-    deadLetterTopic: optionalName(consumer.deadLetterTopic, `${setting}.deadLetterTopic`) ?? `${consumer.topic}.dlq`,
+    groupId:
+      optionalName(consumer.groupId, `${setting}.groupId`) ?? `${consumer.topic}_consumer_group`,
+    deadLetterTopic:
+      optionalName(consumer.deadLetterTopic, `${setting}.deadLetterTopic`) ??
+      `${consumer.topic}.dlq`,
     retry: new RetryPolicy(consumer.retry, `${setting}.retry`),
-    partitionsConcurrency: wholeNumber(consumer.partitionsConcurrency ?? 10, `${setting}.partitionsConcurrency`, 1, 10_000),
+    partitionsConcurrency: wholeNumber(
+      consumer.partitionsConcurrency ?? 10,
+      `${setting}.partitionsConcurrency`,
+      1,
+      10_000,
+    ),
     fromBeginning: consumer.fromBeginning ?? true,
   };
 }
@@ -127,7 +182,10 @@ function optionalName(value: unknown, setting: string): string | undefined {
 
 function wholeNumber(value: unknown, setting: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new MessageBusConfigurationError(setting, `must be a whole number from ${min} to ${max} (got ${String(value)})`);
+    throw new MessageBusConfigurationError(
+      setting,
+      `must be a whole number from ${min} to ${max} (got ${String(value)})`,
+    );
   }
   return value;
 }
@@ -136,14 +194,24 @@ function rejectDuplicates(keys: string[], setting: string, what: string): void {
   const seen = new Set<string>();
   for (const key of keys) {
     if (seen.has(key)) {
-      throw new MessageBusConfigurationError(setting, `lists the same ${what} twice ("${key.replace('|', '" in group "')}")`);
+      throw new MessageBusConfigurationError(
+        setting,
+        `lists the same ${what} twice ("${key.replace('|', '" in group "')}")`,
+      );
     }
     seen.add(key);
   }
 }
 
-function rejectSelfDeadLetter(source: string, deadLetter: string | undefined, setting: string): void {
+function rejectSelfDeadLetter(
+  source: string,
+  deadLetter: string | undefined,
+  setting: string,
+): void {
   if (deadLetter === source) {
-    throw new MessageBusConfigurationError(setting, `must differ from the source "${source}": dead letters would come straight back`);
+    throw new MessageBusConfigurationError(
+      setting,
+      `must differ from the source "${source}": dead letters would come straight back`,
+    );
   }
 }

@@ -1,11 +1,16 @@
 import type { RetryPolicy } from '../dispatch/retry-policy';
-import type { KafkaConsumerOptions, SqsConsumerOptions } from '../interfaces/consumer-options.interface';
+import type {
+  KafkaConsumerOptions,
+  SqsConsumerOptions,
+} from '../interfaces/consumer-options.interface';
 import type { MessageTypeDefinition } from '../message/message-type-registry';
 import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
 import type { TransportName } from '../transports/transport-name';
 
-export interface ResolvedSqsConsumer extends Required<Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry'>> {
+export interface ResolvedSqsConsumer extends Required<
+  Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry'>
+> {
   deadLetterQueue?: string;
   retry: RetryPolicy;
 }

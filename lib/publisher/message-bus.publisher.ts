@@ -21,12 +21,17 @@ export class MessageBusPublisher {
   ) {}
 
   /** Publishes to a queue (SQS) or topic (Kafka) named `destination`. */
-  publish(message: MessageBusMessage, destination: string, options: PublisherPublishOptions = {}): Promise<PublishReceipt> {
+  publish(
+    message: MessageBusMessage,
+    destination: string,
+    options: PublisherPublishOptions = {},
+  ): Promise<PublishReceipt> {
     if (typeof destination !== 'string' || destination.trim() === '') {
       throw new MessageBusConfigurationError('destination', 'must name a queue or topic');
     }
     const { transport, ...publishOptions } = options;
-    const name = this.options.transport === 'memory' ? 'memory' : (transport ?? this.options.transport);
+    const name =
+      this.options.transport === 'memory' ? 'memory' : (transport ?? this.options.transport);
     return this.transports.get(name).publish(message, destination, publishOptions);
   }
 }

@@ -11,7 +11,11 @@ import { MessageDispatcher } from '../dispatch/message.dispatcher';
 import { MESSAGE_BUS_RESOLVED_OPTIONS } from '../message-bus.constants';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { MessageTransports } from '../transports/message-transports';
-import type { ConsumerStatus, DeliveryHandler, RunningConsumer } from '../transports/transport.interface';
+import type {
+  ConsumerStatus,
+  DeliveryHandler,
+  RunningConsumer,
+} from '../transports/transport.interface';
 import { startConsumers } from './start-consumers';
 
 /**
@@ -20,7 +24,9 @@ import { startConsumers } from './start-consumers';
  * transports close. `statuses()` tells the app how each consumer is doing.
  */
 @Injectable()
-export class ConsumerOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ConsumerOrchestrator
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('MessageBus');
   private readonly consumers: RunningConsumer[] = [];
 
@@ -58,7 +64,9 @@ export class ConsumerOrchestrator implements OnApplicationBootstrap, BeforeAppli
     ]);
     for (const handler of this.handlers.all()) {
       if (handler.source !== undefined && !sources.has(handler.source)) {
-        this.logger.warn(`${handler.name} listens to ${handler.source}, which no consumer in consumers.sqs or consumers.kafka reads`);
+        this.logger.warn(
+          `${handler.name} listens to ${handler.source}, which no consumer in consumers.sqs or consumers.kafka reads`,
+        );
       }
     }
   }

@@ -38,8 +38,17 @@ export class MessageBusTestBus {
    * configuration needed, and returns what became of it. `input` may be a message, a wire
    * object or raw text (to test invalid input).
    */
-  dispatch(input: MessageBusMessage | object | string, source = 'test', attempt = 1): Promise<DispatchOutcome> {
-    const body = typeof input === 'string' ? input : input instanceof MessageBusMessage ? input.serialize() : JSON.stringify(input);
+  dispatch(
+    input: MessageBusMessage | object | string,
+    source = 'test',
+    attempt = 1,
+  ): Promise<DispatchOutcome> {
+    const body =
+      typeof input === 'string'
+        ? input
+        : input instanceof MessageBusMessage
+          ? input.serialize()
+          : JSON.stringify(input);
     return this.dispatcher.dispatch({ transport: 'memory', source, body, attempt });
   }
 
@@ -48,12 +57,18 @@ export class MessageBusTestBus {
    * bus is idle again with what became of the message in each consumer group
    * (after retries, so a failing handler ends dead-lettered).
    */
-  async publishAndWait(input: MessageBusMessage | string, destination: string): Promise<MemorySettlement[]> {
+  async publishAndWait(
+    input: MessageBusMessage | string,
+    destination: string,
+  ): Promise<MemorySettlement[]> {
     const settlements: MemorySettlement[] = [];
     const stopListening = this.memory.onSettled((settlement) => settlements.push(settlement));
     try {
       // Published raw, so that published() keeps listing only what the app itself sent.
-      const messageId = this.memory.publishRaw(typeof input === 'string' ? input : input.serialize(), destination);
+      const messageId = this.memory.publishRaw(
+        typeof input === 'string' ? input : input.serialize(),
+        destination,
+      );
       await this.memory.whenIdle();
       return settlements.filter((settlement) => settlement.messageId === messageId);
     } finally {
@@ -79,7 +94,9 @@ export class MessageBusTestBus {
 
   /** What was dead-lettered, with its reason; only from `source` when given. */
   deadLetters(source?: string): MemoryDeadLetterRecord[] {
-    return this.memory.deadLetters.filter((record) => source === undefined || record.source === source);
+    return this.memory.deadLetters.filter(
+      (record) => source === undefined || record.source === source,
+    );
   }
 
   /** Forgets what was published and dead-lettered so far. */

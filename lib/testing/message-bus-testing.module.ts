@@ -10,7 +10,11 @@ import { MessageBusModule } from '../message-bus.module';
  */
 export class MessageBusTestingModule {
   /** A MessageBusModule on the in-memory bus, for tests that compose their own module. */
-  static forRoot(options: Omit<MessageBusModuleOptions, 'transport' | 'sqs' | 'kafka'> & { isGlobal?: boolean } = {}): DynamicModule {
+  static forRoot(
+    options: Omit<MessageBusModuleOptions, 'transport' | 'sqs' | 'kafka'> & {
+      isGlobal?: boolean;
+    } = {},
+  ): DynamicModule {
     return MessageBusModule.forRoot({ ...options, transport: 'memory' });
   }
 

@@ -42,12 +42,19 @@ export class MessageTransports {
 
   /** Closes the transports that were created; the clients are closed by their own providers. */
   async close(): Promise<void> {
-    await Promise.all([this.memory.close(), this.sqsTransport?.close(), this.kafkaTransport?.close()]);
+    await Promise.all([
+      this.memory.close(),
+      this.sqsTransport?.close(),
+      this.kafkaTransport?.close(),
+    ]);
   }
 
   private requireConfigured(name: 'sqs' | 'kafka'): void {
     if (!this.options[name]) {
-      throw new MessageBusConfigurationError(name, `is not configured: pass ${name} options to MessageBusModule.forRoot() to use the ${name} transport`);
+      throw new MessageBusConfigurationError(
+        name,
+        `is not configured: pass ${name} options to MessageBusModule.forRoot() to use the ${name} transport`,
+      );
     }
   }
 }

@@ -23,7 +23,8 @@ export interface PublishReceipt {
 /** Called once per delivery; the returned outcome decides ack, retry or dead letter. */
 export type DeliveryHandler = (delivery: InboundDelivery) => Promise<DispatchOutcome>;
 
-export type ConsumerState = 'starting' | 'running' | 'reconnecting' | 'stopping' | 'stopped' | 'failed';
+export type ConsumerState =
+  'starting' | 'running' | 'reconnecting' | 'stopping' | 'stopped' | 'failed';
 
 export interface ConsumerStatus {
   readonly name: string;
@@ -50,7 +51,11 @@ export interface RunningConsumer {
 /** What every bus offers the module: publish, consume, close. */
 export interface MessageTransport<TSubscription = unknown> {
   readonly name: TransportName;
-  publish(message: MessageBusMessage, destination: string, options?: PublishOptions): Promise<PublishReceipt>;
+  publish(
+    message: MessageBusMessage,
+    destination: string,
+    options?: PublishOptions,
+  ): Promise<PublishReceipt>;
   consume(subscription: TSubscription, handler: DeliveryHandler): Promise<RunningConsumer>;
   close(): Promise<void>;
 }

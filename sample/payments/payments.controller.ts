@@ -22,7 +22,10 @@ export class PaymentsController {
   ) {}
 
   @OnInstruction(InstructionType.PAYMENT)
-  async onPayment(@Payload() payment: PaymentPayload, @Ctx() context: MessageBusContext): Promise<void> {
+  async onPayment(
+    @Payload() payment: PaymentPayload,
+    @Ctx() context: MessageBusContext,
+  ): Promise<void> {
     const isNew = this.ledger.record({ ...payment, status: 'RECORDED' });
     this.logger.log(
       `PAYMENT ${payment.reference} ${payment.value} ${payment.currency} ${isNew ? 'recorded' : 'already recorded'} (attempt ${context.getAttempt()})`,

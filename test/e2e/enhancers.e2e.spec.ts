@@ -118,7 +118,13 @@ describe('Nest enhancers on bus handlers', () => {
     const outcome = await bus.dispatch(paymentMessage('REF-1', { currency: 'eur' }));
 
     expect(outcome.status).toBe('handled');
-    expect(seen).toEqual(['guard:rpc', 'global:rpc', 'interceptor:before:REF-1', 'handler:EUR', 'interceptor:after']);
+    expect(seen).toEqual([
+      'guard:rpc',
+      'global:rpc',
+      'interceptor:before:REF-1',
+      'handler:EUR',
+      'interceptor:after',
+    ]);
   });
 
   it('rejects a message a guard refuses, without calling the handler', async () => {

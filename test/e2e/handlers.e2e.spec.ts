@@ -25,7 +25,11 @@ const calls: Array<{ handler: string; args: unknown[] }> = [];
 @Controller()
 class PaymentsController {
   @OnInstruction(InstructionType.PAYMENT)
-  async onPayment(@Payload() payment: PaymentPayload, @Ctx() context: MessageBusContext, @MessageMeta() meta: MetaData) {
+  async onPayment(
+    @Payload() payment: PaymentPayload,
+    @Ctx() context: MessageBusContext,
+    @MessageMeta() meta: MetaData,
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 5));
     calls.push({ handler: 'onPayment', args: [payment, context, meta] });
   }
@@ -92,7 +96,10 @@ describe('@OnInstruction / @OnEvent handlers', () => {
     const outcome = await MessageBusTestBus.from(app).dispatch(statusEvent('REF-8', 'SETTLED'));
 
     expect(outcome).toMatchObject({ status: 'handled', handlers: 2 });
-    expect(calls.map((call) => call.handler).sort()).toEqual(['controller.onStatus', 'provider.project']);
+    expect(calls.map((call) => call.handler).sort()).toEqual([
+      'controller.onStatus',
+      'provider.project',
+    ]);
     const controllerCall = calls.find((call) => call.handler === 'controller.onStatus');
     expect(controllerCall?.args[0]).toBe('SETTLED');
     expect(controllerCall?.args[1]).toBeInstanceOf(MessageBusMessage);
@@ -113,7 +120,10 @@ describe('@OnInstruction / @OnEvent handlers', () => {
       payload: { reference: 'R', status: 'DONE' },
     });
 
-    expect(await bus.dispatch(update, 'other-queue')).toMatchObject({ status: 'rejected', reason: 'no-handler' });
+    expect(await bus.dispatch(update, 'other-queue')).toMatchObject({
+      status: 'rejected',
+      reason: 'no-handler',
+    });
     expect(await bus.dispatch(update, 'ledger-queue')).toMatchObject({ status: 'handled' });
     expect(calls.map((call) => call.handler)).toEqual(['provider.fromLedger']);
     await app.close();
@@ -197,7 +207,9 @@ describe('@OnInstruction / @OnEvent handlers', () => {
     });
     const outcome = await MessageBusTestBus.from(app).dispatch(profile);
     expect(outcome.status).toBe('failed');
-    expect(outcome.status === 'failed' && (outcome.error as Error).message).toBe('ledger unavailable');
+    expect(outcome.status === 'failed' && (outcome.error as Error).message).toBe(
+      'ledger unavailable',
+    );
     await app.close();
   });
 });

@@ -1,6 +1,12 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { EventType, InstructionType, MessageBusMessage, OnEvent, OnInstruction } from 'nestjs-message-bus';
+import {
+  EventType,
+  InstructionType,
+  MessageBusMessage,
+  OnEvent,
+  OnInstruction,
+} from 'nestjs-message-bus';
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentMessage, SERVICE_TOKEN } from './fixtures/messages';
@@ -14,7 +20,8 @@ class Handlers {
     const attempts = (attemptsByReference.get(payload.reference) ?? 0) + 1;
     attemptsByReference.set(payload.reference, attempts);
     if (payload.reference.startsWith('ALWAYS-FAILS')) throw new Error('bank rejected the transfer');
-    if (payload.reference.startsWith('FAILS-TWICE') && attempts <= 2) throw new Error('bank timed out');
+    if (payload.reference.startsWith('FAILS-TWICE') && attempts <= 2)
+      throw new Error('bank timed out');
   }
 
   @OnEvent(EventType.NEW_PROFILE)
@@ -25,7 +32,13 @@ class Handlers {
   imports: [
     MessageBusTestingModule.forRoot({
       consumers: {
-        sqs: [{ queue: 'payments', deadLetterQueue: 'payments-dlq', retry: { maxAttempts: 3, initialDelayMs: 5 } }],
+        sqs: [
+          {
+            queue: 'payments',
+            deadLetterQueue: 'payments-dlq',
+            retry: { maxAttempts: 3, initialDelayMs: 5 },
+          },
+        ],
       },
     }),
   ],
@@ -46,15 +59,56 @@ describe('messages the app cannot process', () => {
 
   it.each([
     ['invalid JSON', '{"meta_data": ', 'invalid-message', /body is not valid JSON/],
-    ['a payload failing its DTO', JSON.stringify({ ...paymentMessage().toDict(), payload: { reference: 'R' } }), 'invalid-message', /payload\.currency is required/],
-    ['a meta_data without token', JSON.stringify({ ...paymentMessage().toDict(), meta_data: { ...paymentMessage().meta_data, token: '  ' } }), 'invalid-message', /meta_data\.token must not be blank/],
-    ['an unknown type', JSON.stringify({ meta_data: { ...paymentMessage().toDict().meta_data, instruction_type: 'REFUND' }, payload: {} }), 'unknown-type', /REFUND/],
-    ['NEW_USER, which has no payload class', JSON.stringify({ meta_data: { source: 'S', created_at: 'now', token: 't', idempotency_key: 'k', event: 'NEW_USER' }, payload: { id: '1' } }), 'unknown-type', /NEW_USER/],
+    [
+      'a payload failing its DTO',
+      JSON.stringify({ ...paymentMessage().toDict(), payload: { reference: 'R' } }),
+      'invalid-message',
+      /payload\.currency is required/,
+    ],
+    [
+      'a meta_data without token',
+      JSON.stringify({
+        ...paymentMessage().toDict(),
+        meta_data: { ...paymentMessage().meta_data, token: '  ' },
+      }),
+      'invalid-message',
+      /meta_data\.token must not be blank/,
+    ],
+    [
+      'an unknown type',
+      JSON.stringify({
+        meta_data: { ...paymentMessage().toDict().meta_data, instruction_type: 'REFUND' },
+        payload: {},
+      }),
+      'unknown-type',
+      /REFUND/,
+    ],
+    [
+      'NEW_USER, which has no payload class',
+      JSON.stringify({
+        meta_data: {
+          source: 'S',
+          created_at: 'now',
+          token: 't',
+          idempotency_key: 'k',
+          event: 'NEW_USER',
+        },
+        payload: { id: '1' },
+      }),
+      'unknown-type',
+      /NEW_USER/,
+    ],
   ])('dead-letters %s at once with its reason', async (_case, body, reason, text) => {
     const [settlement] = await bus.publishAndWait(body, 'payments');
 
-    expect(settlement).toMatchObject({ deadLettered: true, attempts: 1, outcome: { status: 'rejected', reason } });
-    const record = bus.deadLetters('payments').find((letter) => letter.messageId === settlement.messageId);
+    expect(settlement).toMatchObject({
+      deadLettered: true,
+      attempts: 1,
+      outcome: { status: 'rejected', reason },
+    });
+    const record = bus
+      .deadLetters('payments')
+      .find((letter) => letter.messageId === settlement.messageId);
     expect(record?.deadLetter).toBe('payments-dlq');
     expect(record?.body).toBe(body);
     expect(record?.reason).toMatch(text);
@@ -68,12 +122,18 @@ describe('messages the app cannot process', () => {
       payload: { reference: 'R', status: 'X' },
     });
     const [settlement] = await bus.publishAndWait(update, 'payments');
-    expect(settlement).toMatchObject({ deadLettered: true, outcome: { status: 'rejected', reason: 'no-handler' } });
+    expect(settlement).toMatchObject({
+      deadLettered: true,
+      outcome: { status: 'rejected', reason: 'no-handler' },
+    });
   });
 
   it('never puts a token or payload value in a dead-letter reason', async () => {
     const leaky = paymentMessage('R-LEAK', { payer_name: 'Secret Person' }).toDict();
-    const [settlement] = await bus.publishAndWait(JSON.stringify({ ...leaky, payload: { ...leaky.payload, currency: ' ' } }), 'payments');
+    const [settlement] = await bus.publishAndWait(
+      JSON.stringify({ ...leaky, payload: { ...leaky.payload, currency: ' ' } }),
+      'payments',
+    );
     const record = bus.deadLetters().find((letter) => letter.messageId === settlement.messageId);
     expect(record?.reason).toMatch(/payload\.currency must not be blank/);
     expect(record?.reason).not.toContain(SERVICE_TOKEN);
@@ -82,15 +142,25 @@ describe('messages the app cannot process', () => {
 
   it('retries a handler that fails twice and acknowledges it on the third attempt', async () => {
     const [settlement] = await bus.publishAndWait(paymentMessage('FAILS-TWICE-1'), 'payments');
-    expect(settlement).toMatchObject({ deadLettered: false, attempts: 3, outcome: { status: 'handled' } });
+    expect(settlement).toMatchObject({
+      deadLettered: false,
+      attempts: 3,
+      outcome: { status: 'handled' },
+    });
     expect(attemptsByReference.get('FAILS-TWICE-1')).toBe(3);
   });
 
   it('dead-letters a handler that always fails after maxAttempts', async () => {
     const [settlement] = await bus.publishAndWait(paymentMessage('ALWAYS-FAILS-1'), 'payments');
-    expect(settlement).toMatchObject({ deadLettered: true, attempts: 3, outcome: { status: 'failed' } });
+    expect(settlement).toMatchObject({
+      deadLettered: true,
+      attempts: 3,
+      outcome: { status: 'failed' },
+    });
     expect(attemptsByReference.get('ALWAYS-FAILS-1')).toBe(3);
-    const record = bus.deadLetters('payments').find((letter) => letter.messageId === settlement.messageId);
+    const record = bus
+      .deadLetters('payments')
+      .find((letter) => letter.messageId === settlement.messageId);
     expect(record?.reason).toBe('handler-error: Error: bank rejected the transfer');
   });
 

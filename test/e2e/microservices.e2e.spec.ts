@@ -21,7 +21,9 @@ const seen: string[] = [];
 class PatternController {
   @MessagePattern(InstructionType.PAYMENT)
   pay(@Payload() payment: PaymentPayload, @Ctx() context: MessageBusContext) {
-    seen.push(`pay:${payment.reference}:${payment instanceof PaymentPayload}:attempt ${context.getAttempt()}`);
+    seen.push(
+      `pay:${payment.reference}:${payment instanceof PaymentPayload}:attempt ${context.getAttempt()}`,
+    );
     if (payment.reference === 'FAILS') throw new Error('bank down');
   }
 
@@ -37,7 +39,9 @@ describe('@nestjs/microservices integration', () => {
       transport: 'memory',
       consumers: { sqs: [{ queue: 'payments', retry: { maxAttempts: 2, initialDelayMs: 5 } }] },
     });
-    const moduleRef = await Test.createTestingModule({ controllers: [PatternController] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      controllers: [PatternController],
+    }).compile();
     const app = moduleRef.createNestMicroservice({ strategy: server });
     await app.listen();
     seen.length = 0;
@@ -77,7 +81,9 @@ describe('@nestjs/microservices integration', () => {
       InstructionType.PAYMENT,
       EventType.TRANSACTION_STATUS_UPDATE,
     ]);
-    await expect(lastValueFrom(client.send('payments', paymentMessage()))).rejects.toThrow(/one-way: use emit/);
+    await expect(lastValueFrom(client.send('payments', paymentMessage()))).rejects.toThrow(
+      /one-way: use emit/,
+    );
     await app.close();
   });
 });

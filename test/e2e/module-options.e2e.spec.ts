@@ -12,7 +12,9 @@ import {
 import { describe, expect, it } from 'vitest';
 
 async function boot(options: MessageBusModuleOptions) {
-  const moduleRef = await Test.createTestingModule({ imports: [MessageBusModule.forRoot(options)] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [MessageBusModule.forRoot(options)],
+  }).compile();
   await moduleRef.init();
   return moduleRef;
 }
@@ -35,7 +37,12 @@ describe('MessageBusModule options', () => {
       imports: [
         ConfigModule.forRoot({
           ignoreEnvFile: true,
-          load: [() => ({ SQS_QUEUE_URL: 'http://127.0.0.1:9324/000000000000', AWS_REGION: 'eu-west-2' })],
+          load: [
+            () => ({
+              SQS_QUEUE_URL: 'http://127.0.0.1:9324/000000000000',
+              AWS_REGION: 'eu-west-2',
+            }),
+          ],
         }),
         MessageBusModule.forRootAsync({
           imports: [ConfigModule],
@@ -50,7 +57,9 @@ describe('MessageBusModule options', () => {
     const client = moduleRef.get(SqsClient);
     expect(client).toBeInstanceOf(SqsClient);
     // The unconfigured Kafka section answers with the setting to add, not a crash at start-up.
-    expect(() => moduleRef.get(KafkaClient).sendMessage({}, 'topic')).toThrow(/kafka is not configured/);
+    expect(() => moduleRef.get(KafkaClient).sendMessage({}, 'topic')).toThrow(
+      /kafka is not configured/,
+    );
     await moduleRef.close();
   });
 
@@ -74,7 +83,9 @@ describe('MessageBusModule options', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [MessageBusModule.forRoot({ transport: 'memory', isGlobal: true }), FeatureModule],
     }).compile();
-    expect(moduleRef.select(FeatureModule).get(MessageBusPublisher)).toBeInstanceOf(MessageBusPublisher);
+    expect(moduleRef.select(FeatureModule).get(MessageBusPublisher)).toBeInstanceOf(
+      MessageBusPublisher,
+    );
     await moduleRef.close();
   });
 
@@ -86,18 +97,71 @@ describe('MessageBusModule options', () => {
 
   it.each<[string, MessageBusModuleOptions, RegExp]>([
     ['no bus at all', {}, /transport is required: configure sqs or kafka/],
-    ['an unknown transport', { transport: 'rabbit' as never }, /transport must be one of sqs, kafka, memory/],
-    ['sqs transport without sqs options', { transport: 'sqs' }, /sqs must be an options object because transport is "sqs"/],
-    ['a queue consumer without sqs options', { kafka: { bootstrapServers: 'x:1', securityProtocol: 'PLAINTEXT' }, consumers: { sqs: [{ queue: 'q' }] } }, /sqs must be an options object because consumers.sqs lists queues/],
-    ['a blank queue name', { transport: 'memory', consumers: { sqs: [{ queue: ' ' }] } }, /consumers\.sqs\[0\]\.queue is required/],
-    ['a zero concurrency', { transport: 'memory', consumers: { sqs: [{ queue: 'q', concurrency: 0 }] } }, /consumers\.sqs\[0\]\.concurrency must be a whole number from 1/],
-    ['a long poll over 20 s', { transport: 'memory', consumers: { sqs: [{ queue: 'q', waitTimeSeconds: 21 }] } }, /consumers\.sqs\[0\]\.waitTimeSeconds/],
-    ['zero attempts', { transport: 'memory', consumers: { kafka: [{ topic: 't', retry: { maxAttempts: 0 } }] } }, /consumers\.kafka\[0\]\.retry\.maxAttempts/],
-    ['the same topic and group twice', { transport: 'memory', consumers: { kafka: [{ topic: 't' }, { topic: 't' }] } }, /consumers\.kafka lists the same topic and groupId twice/],
-    ['a queue that dead-letters to itself', { transport: 'memory', consumers: { sqs: [{ queue: 'q', deadLetterQueue: 'q' }] } }, /consumers\.sqs\[0\]\.deadLetterQueue must differ from the source "q"/],
-    ['a topic that dead-letters to itself', { transport: 'memory', consumers: { kafka: [{ topic: 't', deadLetterTopic: 't' }] } }, /consumers\.kafka\[0\]\.deadLetterTopic must differ/],
+    [
+      'an unknown transport',
+      { transport: 'rabbit' as never },
+      /transport must be one of sqs, kafka, memory/,
+    ],
+    [
+      'sqs transport without sqs options',
+      { transport: 'sqs' },
+      /sqs must be an options object because transport is "sqs"/,
+    ],
+    [
+      'a queue consumer without sqs options',
+      {
+        kafka: { bootstrapServers: 'x:1', securityProtocol: 'PLAINTEXT' },
+        consumers: { sqs: [{ queue: 'q' }] },
+      },
+      /sqs must be an options object because consumers.sqs lists queues/,
+    ],
+    [
+      'a blank queue name',
+      { transport: 'memory', consumers: { sqs: [{ queue: ' ' }] } },
+      /consumers\.sqs\[0\]\.queue is required/,
+    ],
+    [
+      'a zero concurrency',
+      { transport: 'memory', consumers: { sqs: [{ queue: 'q', concurrency: 0 }] } },
+      /consumers\.sqs\[0\]\.concurrency must be a whole number from 1/,
+    ],
+    [
+      'a long poll over 20 s',
+      { transport: 'memory', consumers: { sqs: [{ queue: 'q', waitTimeSeconds: 21 }] } },
+      /consumers\.sqs\[0\]\.waitTimeSeconds/,
+    ],
+    [
+      'zero attempts',
+      { transport: 'memory', consumers: { kafka: [{ topic: 't', retry: { maxAttempts: 0 } }] } },
+      /consumers\.kafka\[0\]\.retry\.maxAttempts/,
+    ],
+    [
+      'the same topic and group twice',
+      { transport: 'memory', consumers: { kafka: [{ topic: 't' }, { topic: 't' }] } },
+      /consumers\.kafka lists the same topic and groupId twice/,
+    ],
+    [
+      'a queue that dead-letters to itself',
+      { transport: 'memory', consumers: { sqs: [{ queue: 'q', deadLetterQueue: 'q' }] } },
+      /consumers\.sqs\[0\]\.deadLetterQueue must differ from the source "q"/,
+    ],
+    [
+      'a topic that dead-letters to itself',
+      { transport: 'memory', consumers: { kafka: [{ topic: 't', deadLetterTopic: 't' }] } },
+      /consumers\.kafka\[0\]\.deadLetterTopic must differ/,
+    ],
     ['an SQS queueUrl that is no URL', { sqs: { queueUrl: 'not a url' } }, /sqs\.queueUrl/],
-    ['SASL without a user name', { kafka: { bootstrapServers: 'x:1', securityProtocol: 'SASL_PLAINTEXT', saslMechanism: 'PLAIN' } }, /kafka\.userName/],
+    [
+      'SASL without a user name',
+      {
+        kafka: {
+          bootstrapServers: 'x:1',
+          securityProtocol: 'SASL_PLAINTEXT',
+          saslMechanism: 'PLAIN',
+        },
+      },
+      /kafka\.userName/,
+    ],
   ])('stops the app on %s, naming the setting', async (_case, options, message) => {
     const error = await boot(options).then(
       () => undefined,

@@ -2,7 +2,10 @@ import { Test } from '@nestjs/testing';
 import { InstructionType, MessageBusMessage } from 'nestjs-message-bus';
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readmeExample as exampleModule, readmeExampleLines as codeLines } from '../support/readme-examples';
+import {
+  readmeExample as exampleModule,
+  readmeExampleLines as codeLines,
+} from '../support/readme-examples';
 
 describe('README examples run as written', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -10,22 +13,35 @@ describe('README examples run as written', () => {
   it('quick start: the handler prints the payment it received', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await import(exampleModule('quick-start'));
-    await vi.waitFor(() => expect(log).toHaveBeenCalledWith('REF1: 100.00 EUR (attempt 1)'), { timeout: 10_000 });
+    await vi.waitFor(() => expect(log).toHaveBeenCalledWith('REF1: 100.00 EUR (attempt 1)'), {
+      timeout: 10_000,
+    });
   });
 
   it('complete app: handles a PAYMENT and publishes its status, in under 40 lines', async () => {
     expect(codeLines('complete-app')).toBeLessThan(40);
     process.env.SQS_QUEUE_URL = 'http://127.0.0.1:9324/000000000000';
     process.env.SERVICE_TOKEN = 'payments.service.token';
-    const { AppModule } = (await import(exampleModule('complete-app'))) as { AppModule: new () => unknown };
-    const app = await MessageBusTestingModule.useInMemoryBus(Test.createTestingModule({ imports: [AppModule] })).compile();
+    const { AppModule } = (await import(exampleModule('complete-app'))) as {
+      AppModule: new () => unknown;
+    };
+    const app = await MessageBusTestingModule.useInMemoryBus(
+      Test.createTestingModule({ imports: [AppModule] }),
+    ).compile();
     await app.init();
     const bus = MessageBusTestBus.from(app);
     const payment = MessageBusMessage.create({
       source: 'BANKING_SERVICE',
       instructionType: InstructionType.PAYMENT,
       serviceToken: 't',
-      payload: { external_reference: 'P1', currency: 'EUR', value: '1.00', source: 'BANK', reference: 'R-1', direction: 'INBOUND' },
+      payload: {
+        external_reference: 'P1',
+        currency: 'EUR',
+        value: '1.00',
+        source: 'BANK',
+        reference: 'R-1',
+        direction: 'INBOUND',
+      },
     });
 
     const [settlement] = await bus.publishAndWait(payment, 'payments');

@@ -8,10 +8,17 @@ describe('README client examples', () => {
   it('the SQS example sends, receives a validated message and deletes it', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await import(readmeExample('sqs-client'));
-    await vi.waitFor(() => expect(log).toHaveBeenCalledWith('PAYMENT', expect.objectContaining({ reference: 'REF123' })), {
-      timeout: 30_000,
-      interval: 100,
-    });
+    await vi.waitFor(
+      () =>
+        expect(log).toHaveBeenCalledWith(
+          'PAYMENT',
+          expect.objectContaining({ reference: 'REF123' }),
+        ),
+      {
+        timeout: 30_000,
+        interval: 100,
+      },
+    );
     expect(log).toHaveBeenCalledWith('sent', expect.any(String));
   });
 
@@ -19,11 +26,22 @@ describe('README client examples', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const error = vi.spyOn(console, 'error');
     await import(readmeExample('kafka-client'));
-    await vi.waitFor(() => expect(log).toHaveBeenCalledWith('PAYMENT', expect.objectContaining({ direction: 'INBOUND' })), {
-      timeout: 45_000,
-      interval: 100,
-    });
-    expect(log.mock.calls.some(([line]) => /^written to partition \d+ at offset \d+$/.test(String(line)))).toBe(true);
+    await vi.waitFor(
+      () =>
+        expect(log).toHaveBeenCalledWith(
+          'PAYMENT',
+          expect.objectContaining({ direction: 'INBOUND' }),
+        ),
+      {
+        timeout: 45_000,
+        interval: 100,
+      },
+    );
+    expect(
+      log.mock.calls.some(([line]) =>
+        /^written to partition \d+ at offset \d+$/.test(String(line)),
+      ),
+    ).toBe(true);
     expect(error).not.toHaveBeenCalled();
   });
 });

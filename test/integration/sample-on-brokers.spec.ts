@@ -14,7 +14,13 @@ describe('the sample app on the real buses', () => {
 
   it.each([
     ['sqs', { SQS_QUEUE_URL: `${brokerVariable('SQS_ENDPOINT')}/000000000000` }],
-    ['kafka', { KAFKA_BOOTSTRAP_SERVERS: brokerVariable('KAFKA_BOOTSTRAP_SERVERS'), KAFKA_API_PROTOCOL: 'PLAINTEXT' }],
+    [
+      'kafka',
+      {
+        KAFKA_BOOTSTRAP_SERVERS: brokerVariable('KAFKA_BOOTSTRAP_SERVERS'),
+        KAFKA_API_PROTOCOL: 'PLAINTEXT',
+      },
+    ],
   ])('completes the PAYMENT → status update flow on %s', (transport, env) => {
     const run = spawnSync('node', ['dist-sample/main.js'], {
       cwd: ROOT,
@@ -24,6 +30,8 @@ describe('the sample app on the real buses', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`Publishing PAYMENT REF-\\d+ on ${transport}:payments`));
-    expect(run.stdout).toMatch(/Flow complete: REF-\d+ went PAYMENT → recorded → TRANSACTION_STATUS_UPDATE \(RECORDED\)/);
+    expect(run.stdout).toMatch(
+      /Flow complete: REF-\d+ went PAYMENT → recorded → TRANSACTION_STATUS_UPDATE \(RECORDED\)/,
+    );
   });
 });

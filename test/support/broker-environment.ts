@@ -54,7 +54,9 @@ export function brokerVariable(key: (typeof BROKER_VARIABLES)[number]): string {
 
 /** The SQS endpoint of the emulator this run targets: ElasticMQ, or moto when SQS_TARGET=moto. */
 export function sqsEndpoint(): string {
-  return process.env.SQS_TARGET === 'moto' ? brokerVariable('MOTO_SQS_ENDPOINT') : brokerVariable('SQS_ENDPOINT');
+  return process.env.SQS_TARGET === 'moto'
+    ? brokerVariable('MOTO_SQS_ENDPOINT')
+    : brokerVariable('SQS_ENDPOINT');
 }
 
 /** A name unique to this run, so suites never see each other's queues, topics or groups. */

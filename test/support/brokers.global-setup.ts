@@ -14,13 +14,24 @@ export default async function setup(): Promise<void> {
 }
 
 async function warmUpKafkaGroups(bootstrapServers: string): Promise<void> {
-  const kafka = new Kafka({ clientId: 'test-warm-up', brokers: bootstrapServers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'test-warm-up',
+    brokers: bootstrapServers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const consumer = kafka.consumer({ groupId: 'test-warm-up', retry: { retries: 30 } });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  const joined = new Promise<void>((resolve) =>
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+  );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`Kafka at ${bootstrapServers} accepted no consumer group join within ${WARM_UP_TIMEOUT_MS / 1000} s`)),
+      () =>
+        reject(
+          new Error(
+            `Kafka at ${bootstrapServers} accepted no consumer group join within ${WARM_UP_TIMEOUT_MS / 1000} s`,
+          ),
+        ),
       WARM_UP_TIMEOUT_MS,
     );
   });

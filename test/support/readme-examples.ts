@@ -10,7 +10,9 @@ const GENERATED = join(ROOT, 'test/e2e/.readme');
  */
 export function readmeExample(name: string): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const match = new RegExp(`<!-- example: ${name} -->\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  const match = new RegExp(`<!-- example: ${name} -->\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(
+    readme,
+  );
   if (!match) throw new Error(`README.md has no example named ${name}`);
   mkdirSync(GENERATED, { recursive: true });
   const path = join(GENERATED, `${name}.ts`);

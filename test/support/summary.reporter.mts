@@ -14,6 +14,8 @@ export default class SummaryReporter implements Reporter {
       // A file that failed to load has no tests; count it as a failure rather than nothing.
       if (testModule.state() === 'failed' && testModule.children.size === 0) counts.failed += 1;
     }
-    process.stdout.write(`\nvitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    process.stdout.write(
+      `\nvitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    );
   }
 }

@@ -66,11 +66,21 @@ export class DtoValidator<T extends object> {
   }
 
   /** The instance, or undefined with the problems appended to `issues` under `prefix`. */
-  validate(value: { [key: string]: JsonValue }, prefix: string, issues: MessageFieldIssue[]): T | undefined {
-    return this.direct ? this.direct(value, prefix, issues) : this.validateGeneral(value, prefix, issues);
+  validate(
+    value: { [key: string]: JsonValue },
+    prefix: string,
+    issues: MessageFieldIssue[],
+  ): T | undefined {
+    return this.direct
+      ? this.direct(value, prefix, issues)
+      : this.validateGeneral(value, prefix, issues);
   }
 
-  private validateGeneral(value: { [key: string]: JsonValue }, prefix: string, issues: MessageFieldIssue[]): T | undefined {
+  private validateGeneral(
+    value: { [key: string]: JsonValue },
+    prefix: string,
+    issues: MessageFieldIssue[],
+  ): T | undefined {
     const instance = plainToInstance(this.cls, copyUntrustedJson(value, prefix) as object);
     const errors = validateSync(instance, VALIDATOR_OPTIONS);
     if (errors.length === 0) return instance;

@@ -1,4 +1,8 @@
-import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import {
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationOptions,
+} from 'class-validator';
 import { isNonBlankString } from './is-non-blank-string.decorator';
 
 const isAbsent = (value: unknown): boolean => value === undefined || value === null;
@@ -8,7 +12,10 @@ const isAbsent = (value: unknown): boolean => value === undefined || value === n
  * non-blank string (`instruction_type` / `event`). Put it on one of the two; give the
  * other `@IsOptional() @IsNonBlankString()`.
  */
-export function ExactlyOneWith(otherProperty: string, options?: ValidationOptions): PropertyDecorator {
+export function ExactlyOneWith(
+  otherProperty: string,
+  options?: ValidationOptions,
+): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     registerDecorator({
       name: 'exactlyOneWith',
@@ -24,11 +31,14 @@ export function ExactlyOneWith(otherProperty: string, options?: ValidationOption
         },
         defaultMessage: ({ property, value, object }: ValidationArguments) => {
           const other = (object as Record<string, unknown>)[otherProperty];
-          if (isAbsent(value) && isAbsent(other)) return `${property} or ${otherProperty} is required`;
+          if (isAbsent(value) && isAbsent(other))
+            return `${property} or ${otherProperty} is required`;
           if (!isAbsent(value) && !isAbsent(other)) {
             return `${property} and ${otherProperty} are mutually exclusive: set exactly one`;
           }
-          return typeof value === 'string' ? `${property} must not be blank` : `${property} must be a string`;
+          return typeof value === 'string'
+            ? `${property} must not be blank`
+            : `${property} must be a string`;
         },
       },
     });

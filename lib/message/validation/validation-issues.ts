@@ -6,11 +6,16 @@ import type { MessageFieldIssue } from '../../errors/message-validation.error';
  * with the bare property name; it is replaced by the full path so that every message says
  * `payload.currency is required`, not `currency is required`.
  */
-export function toFieldIssues(errors: readonly ValidationError[], prefix: string): MessageFieldIssue[] {
+export function toFieldIssues(
+  errors: readonly ValidationError[],
+  prefix: string,
+): MessageFieldIssue[] {
   const issues: MessageFieldIssue[] = [];
   for (const error of errors) {
     const field = `${prefix}.${error.property}`;
-    const problems = Object.values(error.constraints ?? {}).map((message) => toFieldProblem(error.property, field, message));
+    const problems = Object.values(error.constraints ?? {}).map((message) =>
+      toFieldProblem(error.property, field, message),
+    );
     if (problems.length > 0) issues.push({ field, problems });
     if (error.children?.length) issues.push(...toFieldIssues(error.children, field));
   }
@@ -19,5 +24,7 @@ export function toFieldIssues(errors: readonly ValidationError[], prefix: string
 
 /** One constraint message with its leading property name replaced by the full wire path. */
 export function toFieldProblem(property: string, field: string, message: string): string {
-  return message.startsWith(`${property} `) ? `${field}${message.slice(property.length)}` : `${field}: ${message}`;
+  return message.startsWith(`${property} `)
+    ? `${field}${message.slice(property.length)}`
+    : `${field}: ${message}`;
 }

@@ -15,7 +15,10 @@ export type KafkaOutgoingMessage = OutgoingMessage;
 export type KafkaIncomingValue<TPayload extends object = object> = DecodedMessageBody<TPayload>;
 
 /** The record value of an outgoing message; see `encodeMessageBody`. */
-export function toKafkaValue(input: KafkaOutgoingMessage, parseOptions: MessageParseOptions = {}): string {
+export function toKafkaValue(
+  input: KafkaOutgoingMessage,
+  parseOptions: MessageParseOptions = {},
+): string {
   return encodeMessageBody(input, parseOptions).body;
 }
 
@@ -24,5 +27,7 @@ export function readKafkaValue<TPayload extends object = object>(
   value: Buffer | null,
   parseOptions: MessageParseOptions = {},
 ): KafkaIncomingValue<TPayload> {
-  return value === null ? { body: null } : decodeMessageBody<TPayload>(value.toString('utf8'), parseOptions);
+  return value === null
+    ? { body: null }
+    : decodeMessageBody<TPayload>(value.toString('utf8'), parseOptions);
 }

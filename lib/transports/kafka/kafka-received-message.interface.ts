@@ -30,8 +30,9 @@ export interface KafkaReceiveOptions {
 }
 
 /** One record received from a topic, with the value already parsed and, when it is an envelope, validated. */
-export interface KafkaReceivedMessage<TPayload extends object = object>
-  extends KafkaRecordPosition {
+export interface KafkaReceivedMessage<
+  TPayload extends object = object,
+> extends KafkaRecordPosition {
   /** `topic:partition:offset`, for `commitOffset`. */
   readonly receiptHandle: string;
   /** The consumer group it was read in. */

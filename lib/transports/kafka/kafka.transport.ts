@@ -1,6 +1,12 @@
 import type { MessageBusMessage } from '../../message/message-bus-message';
 import type { ResolvedKafkaConsumer } from '../../options/resolved-options';
-import type { DeliveryHandler, MessageTransport, PublishOptions, PublishReceipt, RunningConsumer } from '../transport.interface';
+import type {
+  DeliveryHandler,
+  MessageTransport,
+  PublishOptions,
+  PublishReceipt,
+  RunningConsumer,
+} from '../transport.interface';
 import type { KafkaClient } from './kafka.client';
 import { KafkaConsumer } from './kafka.consumer';
 
@@ -10,12 +16,19 @@ export class KafkaTransport implements MessageTransport<ResolvedKafkaConsumer> {
 
   constructor(private readonly client: KafkaClient) {}
 
-  async publish(message: MessageBusMessage, destination: string, options: PublishOptions = {}): Promise<PublishReceipt> {
+  async publish(
+    message: MessageBusMessage,
+    destination: string,
+    options: PublishOptions = {},
+  ): Promise<PublishReceipt> {
     const { partition, offset } = await this.client.sendMessage(message, destination, options.key);
     return { transport: 'kafka', destination, partition, offset: String(offset) };
   }
 
-  async consume(subscription: ResolvedKafkaConsumer, handler: DeliveryHandler): Promise<RunningConsumer> {
+  async consume(
+    subscription: ResolvedKafkaConsumer,
+    handler: DeliveryHandler,
+  ): Promise<RunningConsumer> {
     const consumer = new KafkaConsumer(this.client, subscription, handler);
     await consumer.start();
     return consumer;

@@ -10,7 +10,11 @@ import type {
   PublishReceipt,
   RunningConsumer,
 } from '../transport.interface';
-import type { MemoryDeadLetterRecord, MemoryPublishedRecord, MemorySettlement } from './memory-records';
+import type {
+  MemoryDeadLetterRecord,
+  MemoryPublishedRecord,
+  MemorySettlement,
+} from './memory-records';
 import type { MemorySubscription } from './memory-subscription.interface';
 
 interface Entry {
@@ -36,12 +40,19 @@ export class MemoryTransport implements MessageTransport<MemorySubscription> {
   readonly name = 'memory' as const;
   readonly published: MemoryPublishedRecord[] = [];
   readonly deadLetters: MemoryDeadLetterRecord[] = [];
-  private readonly channels = new Map<string, { groups: Map<string, GroupQueue>; unclaimed: Entry[] }>();
+  private readonly channels = new Map<
+    string,
+    { groups: Map<string, GroupQueue>; unclaimed: Entry[] }
+  >();
   private readonly consumers = new Set<MemoryConsumer>();
   private readonly settledListeners = new Set<(settlement: MemorySettlement) => void>();
   private readonly idleWaiters = new Set<() => void>();
 
-  async publish(message: MessageBusMessage, destination: string, options: PublishOptions = {}): Promise<PublishReceipt> {
+  async publish(
+    message: MessageBusMessage,
+    destination: string,
+    options: PublishOptions = {},
+  ): Promise<PublishReceipt> {
     const messageId = randomUUID();
     const body = message.serialize();
     keepBounded(this.published, { messageId, destination, body, options });
@@ -56,7 +67,10 @@ export class MemoryTransport implements MessageTransport<MemorySubscription> {
     return messageId;
   }
 
-  async consume(subscription: MemorySubscription, handler: DeliveryHandler): Promise<RunningConsumer> {
+  async consume(
+    subscription: MemorySubscription,
+    handler: DeliveryHandler,
+  ): Promise<RunningConsumer> {
     const queue = this.groupQueue(subscription.source, subscription.group);
     const consumer = new MemoryConsumer(this, subscription, handler, queue.ready);
     queue.consumer = consumer;
@@ -87,7 +101,10 @@ export class MemoryTransport implements MessageTransport<MemorySubscription> {
   }
 
   /** @internal */
-  settle(settlement: MemorySettlement, deadLetter?: { channel: string; body: string; reason: string }): void {
+  settle(
+    settlement: MemorySettlement,
+    deadLetter?: { channel: string; body: string; reason: string },
+  ): void {
     if (deadLetter) {
       keepBounded(this.deadLetters, {
         messageId: settlement.messageId,
@@ -98,7 +115,11 @@ export class MemoryTransport implements MessageTransport<MemorySubscription> {
         reason: deadLetter.reason,
         attempts: settlement.attempts,
       });
-      this.enqueue(deadLetter.channel, { messageId: randomUUID(), body: deadLetter.body, attempt: 0 });
+      this.enqueue(deadLetter.channel, {
+        messageId: randomUUID(),
+        body: deadLetter.body,
+        attempt: 0,
+      });
     }
     for (const listener of this.settledListeners) listener(settlement);
     this.checkIdle();
@@ -174,11 +195,18 @@ class MemoryConsumer implements RunningConsumer {
   }
 
   isIdle(): boolean {
-    return this.state !== 'running' || (this.ready.length === 0 && this.inFlight === 0 && this.waitingRetries === 0);
+    return (
+      this.state !== 'running' ||
+      (this.ready.length === 0 && this.inFlight === 0 && this.waitingRetries === 0)
+    );
   }
 
   pump(): void {
-    while (this.state === 'running' && this.inFlight < this.subscription.concurrency && this.ready.length > 0) {
+    while (
+      this.state === 'running' &&
+      this.inFlight < this.subscription.concurrency &&
+      this.ready.length > 0
+    ) {
       const entry = this.ready.shift() as Entry;
       this.inFlight += 1;
       void this.deliver(entry);
@@ -212,12 +240,22 @@ class MemoryConsumer implements RunningConsumer {
       messageId: entry.messageId,
     });
     this.inFlight -= 1;
-    const settlement = { messageId: entry.messageId, source, group, attempts: entry.attempt, outcome };
+    const settlement = {
+      messageId: entry.messageId,
+      source,
+      group,
+      attempts: entry.attempt,
+      outcome,
+    };
 
     if (outcome.status === 'handled') {
       this.counts.handled += 1;
       this.transport.settle({ ...settlement, deadLettered: false });
-    } else if (outcome.status === 'failed' && retry.canRetry(entry.attempt) && this.state === 'running') {
+    } else if (
+      outcome.status === 'failed' &&
+      retry.canRetry(entry.attempt) &&
+      this.state === 'running'
+    ) {
       this.counts.retried += 1;
       this.scheduleRetry(entry, retry.delayAfter(entry.attempt));
     } else if (outcome.status === 'failed' && this.state !== 'running') {

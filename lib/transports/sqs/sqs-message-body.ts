@@ -20,7 +20,10 @@ export interface SqsOutgoingBody {
 export type SqsIncomingBody<TPayload extends object = object> = DecodedMessageBody<TPayload>;
 
 /** The SQS body of an outgoing message; see `encodeMessageBody`. */
-export function toSqsOutgoingBody(input: SqsOutgoingMessage, parseOptions: MessageParseOptions = {}): SqsOutgoingBody {
+export function toSqsOutgoingBody(
+  input: SqsOutgoingMessage,
+  parseOptions: MessageParseOptions = {},
+): SqsOutgoingBody {
   const { body, message } = encodeMessageBody(input, parseOptions);
   return { body, idempotencyKey: message?.meta_data.idempotency_key };
 }

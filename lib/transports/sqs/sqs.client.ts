@@ -142,7 +142,11 @@ export class SqsClient {
    * attributes in the SDK's shape. For forwarding a received message byte for byte (to a
    * dead-letter queue, say); new messages go through `sendMessage`, which validates them.
    */
-  async sendRawMessage(body: string, targetQueue: string, options: SqsRawSendOptions = {}): Promise<string> {
+  async sendRawMessage(
+    body: string,
+    targetQueue: string,
+    options: SqsRawSendOptions = {},
+  ): Promise<string> {
     this.assertOpen('SendMessage');
     const queueUrl = this.resolveQueueUrl(targetQueue);
     const fifo = isFifoQueueUrl(queueUrl);
@@ -164,7 +168,11 @@ export class SqsClient {
       ),
     );
     if (!output.MessageId) {
-      throw toSqsOperationError('SendMessage', queueUrl, new Error('SQS answered without a MessageId'));
+      throw toSqsOperationError(
+        'SendMessage',
+        queueUrl,
+        new Error('SQS answered without a MessageId'),
+      );
     }
     return output.MessageId;
   }

@@ -9,7 +9,10 @@ import {
 } from 'class-validator';
 import { describe, expect, it, vi } from 'vitest';
 import type { MessageFieldIssue } from '../../../lib/errors/message-validation.error';
-import { BUILT_IN_EVENT_PAYLOADS, BUILT_IN_INSTRUCTION_PAYLOADS } from '../../../lib/message/built-in-message-types';
+import {
+  BUILT_IN_EVENT_PAYLOADS,
+  BUILT_IN_INSTRUCTION_PAYLOADS,
+} from '../../../lib/message/built-in-message-types';
 import { MetaData } from '../../../lib/message/meta-data';
 import { KycEventPayload } from '../../../lib/message/payloads/events/kyc-event.payload';
 import { RelayInitiatedEventPayload } from '../../../lib/message/payloads/events/relay-event.payload';
@@ -59,7 +62,11 @@ function runClosures<T extends object>(cls: new () => T, input: Record<string, u
 
 describe('DtoValidator', () => {
   it('runs the library DTOs on the direct path and other classes on the general one', () => {
-    for (const cls of [MetaData, ...Object.values(BUILT_IN_INSTRUCTION_PAYLOADS), ...Object.values(BUILT_IN_EVENT_PAYLOADS)]) {
+    for (const cls of [
+      MetaData,
+      ...Object.values(BUILT_IN_INSTRUCTION_PAYLOADS),
+      ...Object.values(BUILT_IN_EVENT_PAYLOADS),
+    ]) {
       expect(DtoValidator.for(cls).isCompiled, cls.name).toBe(true);
       expect(DtoValidator.for(cls).isGenerated, cls.name).toBe(true);
     }
@@ -67,15 +74,95 @@ describe('DtoValidator', () => {
   });
 
   it.each<[string, new () => object, new () => object, Record<string, unknown>]>([
-    ['a valid payment', PaymentPayload, GeneralPayment, { external_reference: 'E', currency: 'EUR', value: '1', source: 'B', reference: 'R', direction: 'INBOUND', extra: 1 }],
-    ['a payment with every rule broken', PaymentPayload, GeneralPayment, { external_reference: ' ', currency: 5, value: null, reference: '', direction: 'SIDEWAYS', payer_name: '' }],
-    ['a deposit without payer', TransactionPayload, GeneralTransaction, { transaction_type: 'DEPOSIT', payee: '  ' }],
-    ['a withdraw with payee', TransactionPayload, GeneralTransaction, { external_reference: 'E', source: 'S', reference: 'R', first_name: 'F', last_name: 'L', transaction_type: 'WITHDRAW', status: 'S', incoming_currency: 'EUR', outgoing_currency: 'USD', value: '1', fee: '0', payee: 'P' }],
-    ['a completed KYC without result', KycEventPayload, GeneralKyc, { title: 'T', identifier: 'I', review_status: 'CoMpLeTeD' }],
-    ['a relay record with a number', RelayInitiatedEventPayload, GeneralRelay, { email: 'e', payload: { a: 'b', n: 1 } }],
-    ['a relay record', RelayInitiatedEventPayload, GeneralRelay, { email: 'e', payload: { a: 'b' } }],
-    ['meta data with both types', MetaData, GeneralMetaData, { source: 'S', created_at: 'c', token: 't', idempotency_key: 'k', instruction_type: 'PAYMENT', event: 'NEW_PROFILE' }],
-    ['meta data with neither type', MetaData, GeneralMetaData, { source: '', created_at: 'c', token: 't', idempotency_key: 'k', ip_address: ' ' }],
+    [
+      'a valid payment',
+      PaymentPayload,
+      GeneralPayment,
+      {
+        external_reference: 'E',
+        currency: 'EUR',
+        value: '1',
+        source: 'B',
+        reference: 'R',
+        direction: 'INBOUND',
+        extra: 1,
+      },
+    ],
+    [
+      'a payment with every rule broken',
+      PaymentPayload,
+      GeneralPayment,
+      {
+        external_reference: ' ',
+        currency: 5,
+        value: null,
+        reference: '',
+        direction: 'SIDEWAYS',
+        payer_name: '',
+      },
+    ],
+    [
+      'a deposit without payer',
+      TransactionPayload,
+      GeneralTransaction,
+      { transaction_type: 'DEPOSIT', payee: '  ' },
+    ],
+    [
+      'a withdraw with payee',
+      TransactionPayload,
+      GeneralTransaction,
+      {
+        external_reference: 'E',
+        source: 'S',
+        reference: 'R',
+        first_name: 'F',
+        last_name: 'L',
+        transaction_type: 'WITHDRAW',
+        status: 'S',
+        incoming_currency: 'EUR',
+        outgoing_currency: 'USD',
+        value: '1',
+        fee: '0',
+        payee: 'P',
+      },
+    ],
+    [
+      'a completed KYC without result',
+      KycEventPayload,
+      GeneralKyc,
+      { title: 'T', identifier: 'I', review_status: 'CoMpLeTeD' },
+    ],
+    [
+      'a relay record with a number',
+      RelayInitiatedEventPayload,
+      GeneralRelay,
+      { email: 'e', payload: { a: 'b', n: 1 } },
+    ],
+    [
+      'a relay record',
+      RelayInitiatedEventPayload,
+      GeneralRelay,
+      { email: 'e', payload: { a: 'b' } },
+    ],
+    [
+      'meta data with both types',
+      MetaData,
+      GeneralMetaData,
+      {
+        source: 'S',
+        created_at: 'c',
+        token: 't',
+        idempotency_key: 'k',
+        instruction_type: 'PAYMENT',
+        event: 'NEW_PROFILE',
+      },
+    ],
+    [
+      'meta data with neither type',
+      MetaData,
+      GeneralMetaData,
+      { source: '', created_at: 'c', token: 't', idempotency_key: 'k', ip_address: ' ' },
+    ],
   ])('matches class-validator exactly on %s', (_case, direct, general, input) => {
     const reference = run(general, input);
     const expected = { ...reference, className: reference.className && direct.name };
@@ -84,7 +171,9 @@ describe('DtoValidator', () => {
   });
 
   it('copies objects it keeps, so input cannot reach a prototype', () => {
-    const input = JSON.parse('{"email": "e", "payload": {"a": "b", "__proto__": {"polluted": "yes"}}}') as Record<string, unknown>;
+    const input = JSON.parse(
+      '{"email": "e", "payload": {"a": "b", "__proto__": {"polluted": "yes"}}}',
+    ) as Record<string, unknown>;
     const { fields } = run(RelayInitiatedEventPayload, input);
     expect(fields?.payload).toEqual({ a: 'b' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -129,7 +218,10 @@ class Probe {
 
   @IsOptional()
   @ValidateIf((probe: Probe) => probe.first !== 'skip')
-  @Recorded({ message: ({ value, object }) => `third got ${String(value)} beside ${String((object as Probe).first)}` })
+  @Recorded({
+    message: ({ value, object }) =>
+      `third got ${String(value)} beside ${String((object as Probe).first)}`,
+  })
   third?: unknown;
 }
 DtoValidator.compile(Probe);
@@ -186,57 +278,67 @@ const PATHS = [
   ['closures', runClosures],
 ] as const;
 
-describe.each(PATHS)('DtoValidator direct path, %s, on conditions, arguments and messages', (_path, runPath) => {
-  it.each<[string, Record<string, unknown>]>([
-    ['all valid', { first: 'ok', second: 'x', third: 'y', extra: 1 }],
-    ['every rule broken', { first: 'bad', second: ' ', third: 'bad' }],
-    ['conditions false', { first: 'skip', second: ' ', third: 'bad' }],
-    ['optional values absent or null', { first: 'ok', second: null }],
-    ['a number, in $value', { first: 5, third: 7 }],
-    ['nothing set', {}],
-    ['an object, copied and not in $value', { first: { a: 'b' }, third: [1] }],
-    ['a boolean', { first: true, second: false, third: false }],
-  ])('matches class-validator on %s', (_case, input) => {
-    const direct = calls(() => runPath(Probe, input));
-    const general = calls(() => reference(Probe, input));
-    expect(direct.result).toEqual(general.result);
-    expect(direct.calls).toEqual(general.calls);
-  });
+describe.each(PATHS)(
+  'DtoValidator direct path, %s, on conditions, arguments and messages',
+  (_path, runPath) => {
+    it.each<[string, Record<string, unknown>]>([
+      ['all valid', { first: 'ok', second: 'x', third: 'y', extra: 1 }],
+      ['every rule broken', { first: 'bad', second: ' ', third: 'bad' }],
+      ['conditions false', { first: 'skip', second: ' ', third: 'bad' }],
+      ['optional values absent or null', { first: 'ok', second: null }],
+      ['a number, in $value', { first: 5, third: 7 }],
+      ['nothing set', {}],
+      ['an object, copied and not in $value', { first: { a: 'b' }, third: [1] }],
+      ['a boolean', { first: true, second: false, third: false }],
+    ])('matches class-validator on %s', (_case, input) => {
+      const direct = calls(() => runPath(Probe, input));
+      const general = calls(() => reference(Probe, input));
+      expect(direct.result).toEqual(general.result);
+      expect(direct.calls).toEqual(general.calls);
+    });
 
-  it('gives each message of a failing check the arguments class-validator gives', () => {
-    const { issues } = runPath(Probe, { first: 5, third: 'bad' });
-    expect(issues).toEqual([
-      { field: 'payload.first', problems: ['payload.first of Probe is 5, not first-constraint or 2'] },
-      { field: 'payload.third', problems: ['payload.third got bad beside 5'] },
-    ]);
-  });
+    it('gives each message of a failing check the arguments class-validator gives', () => {
+      const { issues } = runPath(Probe, { first: 5, third: 'bad' });
+      expect(issues).toEqual([
+        {
+          field: 'payload.first',
+          problems: ['payload.first of Probe is 5, not first-constraint or 2'],
+        },
+        { field: 'payload.third', problems: ['payload.third got bad beside 5'] },
+      ]);
+    });
 
-  it('validates one message after another with the same results', () => {
-    const inputs = [{ first: 'bad', second: ' ' }, { first: 'ok', second: 'x', third: 'y' }, { first: 'skip' }];
-    const once = inputs.map((input) => calls(() => runPath(Probe, input)));
-    const again = inputs.map((input) => calls(() => runPath(Probe, input)));
-    expect(again).toEqual(once);
-  });
+    it('validates one message after another with the same results', () => {
+      const inputs = [
+        { first: 'bad', second: ' ' },
+        { first: 'ok', second: 'x', third: 'y' },
+        { first: 'skip' },
+      ];
+      const once = inputs.map((input) => calls(() => runPath(Probe, input)));
+      const again = inputs.map((input) => calls(() => runPath(Probe, input)));
+      expect(again).toEqual(once);
+    });
 
-  it.each<[string, Record<string, unknown>]>([
-    ['the first failing', { both: ' ' }],
-    ['the second failing', { both: 'bad' }],
-    ['both passing', { both: 'ok' }],
-  ])('stops at the first failing check of a property: %s', (_case, input) => {
-    const direct = calls(() => runPath(TwoChecks, input));
-    const general = calls(() => reference(TwoChecks, input));
-    expect(direct.result).toEqual(general.result);
-    expect(direct.calls).toEqual(general.calls);
-  });
+    it.each<[string, Record<string, unknown>]>([
+      ['the first failing', { both: ' ' }],
+      ['the second failing', { both: 'bad' }],
+      ['both passing', { both: 'ok' }],
+    ])('stops at the first failing check of a property: %s', (_case, input) => {
+      const direct = calls(() => runPath(TwoChecks, input));
+      const general = calls(() => reference(TwoChecks, input));
+      expect(direct.result).toEqual(general.result);
+      expect(direct.calls).toEqual(general.calls);
+    });
 
-  it.each<[string, Record<string, unknown>]>([
-    ['all set', { 'say "hi"\\n': 'a', 'line\u2028break */ //': 'b', $dollar: 'c', 0: 'd' }],
-    ['all blank', { 'say "hi"\\n': ' ', 'line\u2028break */ //': '', $dollar: 1, 0: null }],
-    ['none set', {}],
-  ])('keeps property names that need escaping: %s', (_case, input) => {
-    expect(runPath(OddNames, input)).toEqual(reference(OddNames, input));
-  });
-});
+    it.each<[string, Record<string, unknown>]>([
+      ['all set', { 'say "hi"\\n': 'a', 'line\u2028break */ //': 'b', $dollar: 'c', 0: 'd' }],
+      ['all blank', { 'say "hi"\\n': ' ', 'line\u2028break */ //': '', $dollar: 1, 0: null }],
+      ['none set', {}],
+    ])('keeps property names that need escaping: %s', (_case, input) => {
+      expect(runPath(OddNames, input)).toEqual(reference(OddNames, input));
+    });
+  },
+);
 
 describe('generated validation code', () => {
   it('is used for the registered test DTOs too', () => {

@@ -40,17 +40,25 @@ export class TransactionPayload {
   @IsNonBlankString()
   fee!: string;
 
-  @ValidateIf((o: TransactionPayload) => o.transaction_type === TransactionType.DEPOSIT || isSet(o.payer))
+  @ValidateIf(
+    (o: TransactionPayload) => o.transaction_type === TransactionType.DEPOSIT || isSet(o.payer),
+  )
   @IsNonBlankString({
     message: ({ value }) =>
-      isSet(value) ? 'payer must be a non-blank string' : 'payer is required when transaction_type is DEPOSIT',
+      isSet(value)
+        ? 'payer must be a non-blank string'
+        : 'payer is required when transaction_type is DEPOSIT',
   })
   payer?: string;
 
-  @ValidateIf((o: TransactionPayload) => o.transaction_type === TransactionType.WITHDRAW || isSet(o.payee))
+  @ValidateIf(
+    (o: TransactionPayload) => o.transaction_type === TransactionType.WITHDRAW || isSet(o.payee),
+  )
   @IsNonBlankString({
     message: ({ value }) =>
-      isSet(value) ? 'payee must be a non-blank string' : 'payee is required when transaction_type is WITHDRAW',
+      isSet(value)
+        ? 'payee must be a non-blank string'
+        : 'payee is required when transaction_type is WITHDRAW',
   })
   payee?: string;
 }

@@ -68,7 +68,10 @@ describe('KafkaPullConsumer start', () => {
     const consumer = new KafkaPullConsumer(fake.asConsumer(), TOPIC, 'group', 4);
     const starting = consumer.start();
     const final = new Error('gave up');
-    setTimeout(() => fake.emit('consumer.crash', { error: final, restart: false, groupId: 'g' }), 20);
+    setTimeout(
+      () => fake.emit('consumer.crash', { error: final, restart: false, groupId: 'g' }),
+      20,
+    );
 
     await expect(starting).rejects.toBe(final);
   });
