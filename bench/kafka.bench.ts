@@ -241,6 +241,7 @@ async function consumeWithRuntimeOnly(
       deadLetterTopic: `${topic}.dlq`,
       retry: new RetryPolicy(),
       partitionsConcurrency: partitions,
+      members: 1,
       fromBeginning: true,
     },
     async () => {

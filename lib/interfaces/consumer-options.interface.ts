@@ -30,6 +30,14 @@ export interface KafkaConsumerOptions {
   retry?: RetryOptions;
   /** Partitions processed at once. Default 10. */
   partitionsConcurrency?: number;
+  /**
+   * Group members this app runs for the topic, each a kafkajs consumer of its own; the group
+   * spreads the partitions over them. Default 1. kafkajs fetches again only once every batch of
+   * a member's last fetch is done, so a slow handler holds up new records for the member's
+   * other partitions: with as many members as partitions, no partition waits for another.
+   * Each member costs its own connections, heartbeats and fetches.
+   */
+  members?: number;
   /** Where a new group starts. Default true (earliest), as the Python client does. */
   fromBeginning?: boolean;
 }

@@ -152,6 +152,7 @@ function resolveKafkaConsumer(
       1,
       10_000,
     ),
+    members: wholeNumber(consumer.members ?? 1, `${setting}.members`, 1, 64),
     fromBeginning: consumer.fromBeginning ?? true,
   };
 }

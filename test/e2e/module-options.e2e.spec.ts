@@ -126,6 +126,11 @@ describe('MessageBusModule options', () => {
       /consumers\.sqs\[0\]\.concurrency must be a whole number from 1/,
     ],
     [
+      'a fractional number of Kafka group members',
+      { transport: 'memory', consumers: { kafka: [{ topic: 't', members: 1.5 }] } },
+      /consumers\.kafka\[0\]\.members must be a whole number from 1 to 64 \(got 1\.5\)/,
+    ],
+    [
       'a long poll over 20 s',
       { transport: 'memory', consumers: { sqs: [{ queue: 'q', waitTimeSeconds: 21 }] } },
       /consumers\.sqs\[0\]\.waitTimeSeconds/,

@@ -51,6 +51,8 @@ export class KafkaConsumer implements RunningConsumer {
     readonly client: KafkaClient,
     readonly subscription: ResolvedKafkaConsumer,
     readonly handler: DeliveryHandler,
+    /** Which of the app's `members` of this group it is, for logs; none when it is the only one. */
+    member?: string,
   ) {
     const { topic, groupId } = subscription;
     if (subscription.deadLetterTopic === topic) {
@@ -60,7 +62,7 @@ export class KafkaConsumer implements RunningConsumer {
         `is the consumed topic itself: give it a topic of its own (by default ${topic}.dlq)`,
       );
     }
-    this.name = `kafka:${topic} (${groupId})`;
+    this.name = `kafka:${topic} (${groupId})${member === undefined ? '' : `, ${member}`}`;
     const messages = new KafkaMessageProcessor({
       topic,
       groupId,

@@ -9,8 +9,12 @@ import type {
 } from '../transport.interface';
 import type { KafkaClient } from './kafka.client';
 import { KafkaConsumer } from './kafka.consumer';
+import { KafkaGroupMembers } from './kafka-group-members';
 
-/** The Kafka bus: publishes through KafkaClient, consumes with one KafkaConsumer per topic and group. */
+/**
+ * The Kafka bus: publishes through KafkaClient, consumes with one KafkaConsumer per topic and
+ * group, or `members` of them in the same group.
+ */
 export class KafkaTransport implements MessageTransport<ResolvedKafkaConsumer> {
   readonly name = 'kafka' as const;
 
@@ -29,9 +33,18 @@ export class KafkaTransport implements MessageTransport<ResolvedKafkaConsumer> {
     subscription: ResolvedKafkaConsumer,
     handler: DeliveryHandler,
   ): Promise<RunningConsumer> {
-    const consumer = new KafkaConsumer(this.client, subscription, handler);
-    await consumer.start();
-    return consumer;
+    const { members } = subscription;
+    if (members === 1) {
+      const consumer = new KafkaConsumer(this.client, subscription, handler);
+      await consumer.start();
+      return consumer;
+    }
+    const group = Array.from(
+      { length: members },
+      (_, index) =>
+        new KafkaConsumer(this.client, subscription, handler, `member ${index + 1}/${members}`),
+    );
+    return KafkaGroupMembers.start(`kafka:${subscription.topic} (${subscription.groupId})`, group);
   }
 
   async close(): Promise<void> {}

@@ -24,6 +24,7 @@ const subscription: ResolvedKafkaConsumer = {
   deadLetterTopic: 'payments.dlq',
   retry: new RetryPolicy({ maxAttempts: 3, initialDelayMs: 60_000 }),
   partitionsConcurrency: 4,
+  members: 1,
   fromBeginning: true,
 };
 
