@@ -15,21 +15,7 @@ export type JsonValue =
  * non-JSON values (functions, class instances' methods) are left out, and nesting is bounded.
  */
 export function toUntrustedJson(input: unknown): JsonValue {
-  let parsed: unknown = input;
-  if (typeof input === 'string' || input instanceof Uint8Array) {
-    let text: string;
-    try {
-      text = typeof input === 'string' ? input : UTF8.decode(input);
-    } catch {
-      throw new MessageValidationError([{ field: 'body', problems: ['body is not valid UTF-8'] }]);
-    }
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new MessageValidationError([{ field: 'body', problems: ['body is not valid JSON'] }]);
-    }
-  }
-  return copyJson(parsed, 'body', 0);
+  return copyJson(isJsonText(input) ? parseJsonText(input) : input, 'body', 0);
 }
 
 /**
@@ -38,7 +24,15 @@ export function toUntrustedJson(input: unknown): JsonValue {
  * bounds and key filter) any object they keep. Parsed objects given directly are still copied.
  */
 export function parseUntrustedJson(input: unknown): JsonValue {
-  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return toUntrustedJson(input);
+  return isJsonText(input) ? (parseJsonText(input) as JsonValue) : copyJson(input, 'body', 0);
+}
+
+function isJsonText(input: unknown): input is string | Uint8Array {
+  return typeof input === 'string' || input instanceof Uint8Array;
+}
+
+/** JSON.parse of a text or its UTF-8 bytes, each failure a MessageValidationError on `body`. */
+function parseJsonText(input: string | Uint8Array): unknown {
   let text: string;
   try {
     text = typeof input === 'string' ? input : UTF8.decode(input);
@@ -46,7 +40,7 @@ export function parseUntrustedJson(input: unknown): JsonValue {
     throw new MessageValidationError([{ field: 'body', problems: ['body is not valid UTF-8'] }]);
   }
   try {
-    return JSON.parse(text) as JsonValue;
+    return JSON.parse(text);
   } catch {
     throw new MessageValidationError([{ field: 'body', problems: ['body is not valid JSON'] }]);
   }

@@ -62,7 +62,8 @@ export class KafkaConsumer implements RunningConsumer {
         `is the consumed topic itself: give it a topic of its own (by default ${topic}.dlq)`,
       );
     }
-    this.name = `kafka:${topic} (${groupId})${member === undefined ? '' : `, ${member}`}`;
+    const name = KafkaConsumer.nameOf(subscription);
+    this.name = member === undefined ? name : `${name}, ${member}`;
     const messages = new KafkaMessageProcessor({
       topic,
       groupId,
@@ -83,6 +84,11 @@ export class KafkaConsumer implements RunningConsumer {
       commitIntervalMs: KAFKA_COMMIT_INTERVAL_MS,
       logger: this.logger,
     });
+  }
+
+  /** How a consumer of `subscription` is named in logs and statuses. */
+  static nameOf({ topic, groupId }: Pick<ResolvedKafkaConsumer, 'topic' | 'groupId'>): string {
+    return `kafka:${topic} (${groupId})`;
   }
 
   /**

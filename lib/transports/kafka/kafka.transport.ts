@@ -44,7 +44,7 @@ export class KafkaTransport implements MessageTransport<ResolvedKafkaConsumer> {
       (_, index) =>
         new KafkaConsumer(this.client, subscription, handler, `member ${index + 1}/${members}`),
     );
-    return KafkaGroupMembers.start(`kafka:${subscription.topic} (${subscription.groupId})`, group);
+    return KafkaGroupMembers.start(KafkaConsumer.nameOf(subscription), group);
   }
 
   async close(): Promise<void> {}

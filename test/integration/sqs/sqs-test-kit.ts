@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { sqsEndpoint } from '../../support/broker-environment';
-import { InstructionType } from '../../../lib/message/instruction-type.enum';
+import { buildPaymentMessage } from '../../support/payment-message';
 import { MessageBusMessage } from '../../../lib/message/message-bus-message';
 import { SqsClient } from '../../../lib/transports/sqs/sqs.client';
 
@@ -24,18 +24,10 @@ export function integrationClient(): SqsClient {
 }
 
 export function paymentMessage(reference = 'P123', idempotencyKey?: string): MessageBusMessage {
-  return MessageBusMessage.create({
-    source: 'BANKING_SERVICE',
-    instructionType: InstructionType.PAYMENT,
-    payload: {
-      external_reference: reference,
-      payer_name: 'Zoë Müller',
-      currency: 'EUR',
-      value: '100.00',
-      source: 'BANK',
-      reference: 'REF123',
-      direction: 'INBOUND',
-    },
+  return buildPaymentMessage({
+    reference: 'REF123',
+    externalReference: reference,
+    payerName: 'Zoë Müller',
     serviceToken: SERVICE_TOKEN,
     idempotencyKey,
   });

@@ -15,6 +15,7 @@ import {
 import { KafkaClient } from '../../../../lib/transports/kafka/kafka.client';
 import type { KafkaClientOptions } from '../../../../lib/transports/kafka/kafka-client-options.interface';
 import { brokerVariable, uniqueName } from '../../../support/broker-environment';
+import { buildPaymentMessage } from '../../../support/payment-message';
 
 export { uniqueName };
 
@@ -82,20 +83,7 @@ export async function committedOffsets(
 
 /** A PAYMENT instruction whose `reference` says which test message it is. */
 export function payment(reference: string): MessageBusMessage {
-  return MessageBusMessage.create({
-    source: 'BANKING_SERVICE',
-    instructionType: InstructionType.PAYMENT,
-    serviceToken: SERVICE_TOKEN,
-    payload: {
-      external_reference: `EXT-${reference}`,
-      payer_name: 'Zoë Müller',
-      currency: 'EUR',
-      value: '100.00',
-      source: 'BANK',
-      reference,
-      direction: 'INBOUND',
-    },
-  });
+  return buildPaymentMessage({ reference, payerName: 'Zoë Müller', serviceToken: SERVICE_TOKEN });
 }
 
 /** Sends records as they are (any bytes, any headers), e.g. for poison messages. */

@@ -16,6 +16,7 @@ import { MessageBusMessage } from '../../../../lib/message/message-bus-message';
 import type { SqsReceivedMessage } from '../../../../lib/transports/sqs/sqs-received-message.interface';
 import type { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
 import { sqsEndpoint, uniqueName } from '../../../support/broker-environment';
+import { buildPaymentMessage } from '../../../support/payment-message';
 import {
   ACCOUNT_ID,
   DUMMY_CREDENTIALS,
@@ -49,20 +50,7 @@ export class PaymentHandler {
 
 /** A payment whose `reference` names it, so tests can tell every message apart. */
 export function payment(reference: string): MessageBusMessage {
-  return MessageBusMessage.create({
-    source: 'BANKING_SERVICE',
-    instructionType: InstructionType.PAYMENT,
-    payload: {
-      external_reference: `EXT-${reference}`,
-      payer_name: PAYER_NAME,
-      currency: 'EUR',
-      value: '100.00',
-      source: 'BANK',
-      reference,
-      direction: 'INBOUND',
-    },
-    serviceToken: SERVICE_TOKEN,
-  });
+  return buildPaymentMessage({ reference, payerName: PAYER_NAME, serviceToken: SERVICE_TOKEN });
 }
 
 export function references(prefix: string, count: number): string[] {

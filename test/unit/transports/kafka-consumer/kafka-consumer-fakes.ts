@@ -3,27 +3,14 @@ import type { Batch, ConsumerRunConfig, EachBatchPayload, KafkaMessage, Message 
 import { vi } from 'vitest';
 import type { DispatchOutcome } from '../../../../lib/dispatch/dispatch-outcome';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
-import { InstructionType } from '../../../../lib/message/instruction-type.enum';
 import { MessageBusMessage } from '../../../../lib/message/message-bus-message';
 import type { KafkaDeadLetterSink } from '../../../../lib/transports/kafka/consumer/kafka-dead-letter.publisher';
+import { buildPaymentMessage } from '../../../support/payment-message';
 
 export const TOKEN = 'secret.service.token';
 
 export function paymentMessage(reference = 'REF-1'): MessageBusMessage {
-  return MessageBusMessage.create({
-    source: 'BANKING_SERVICE',
-    instructionType: InstructionType.PAYMENT,
-    serviceToken: TOKEN,
-    payload: {
-      external_reference: `EXT-${reference}`,
-      payer_name: 'Jane Doe',
-      currency: 'EUR',
-      value: '100.00',
-      source: 'BANK',
-      reference,
-      direction: 'INBOUND',
-    },
-  });
+  return buildPaymentMessage({ reference, payerName: 'Jane Doe', serviceToken: TOKEN });
 }
 
 export const handled = (message = paymentMessage()): DispatchOutcome => ({
