@@ -1,10 +1,11 @@
+import { DEFAULT_UNHANDLED_POLICY } from '../lib/dispatch/unhandled-policy';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka, logLevel, type Consumer, type Message } from 'kafkajs';
 import { OnInstruction } from '../lib/decorators/on-instruction.decorator';
-import type { DispatchOutcome } from '../lib/dispatch/dispatch-outcome';
+import type { DispatchOutcome } from '../lib/dispatch/delivery-outcome';
 import { RetryPolicy } from '../lib/dispatch/retry-policy';
 import { InstructionType } from '../lib/message/instruction-type.enum';
 import { MessageBusMessage } from '../lib/message/message-bus-message';
@@ -240,6 +241,7 @@ async function consumeWithRuntimeOnly(
       groupId: `${topic}-runtime`,
       deadLetterTopic: `${topic}.dlq`,
       retry: new RetryPolicy(),
+      unhandled: DEFAULT_UNHANDLED_POLICY,
       partitionsConcurrency: partitions,
       members: 1,
       fromBeginning: true,

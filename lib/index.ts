@@ -77,13 +77,17 @@ export { OnInstruction } from './decorators/on-instruction.decorator';
 export { OnEvent } from './decorators/on-event.decorator';
 export { MessageMeta, BusMessage } from './decorators/message-meta.decorator';
 export { MessageBusContext } from './dispatch/message-bus.context';
-export type { DispatchOutcome, RejectionReason } from './dispatch/dispatch-outcome';
+export type { DispatchOutcome, RejectionReason } from './dispatch/delivery-outcome';
+export { DeadLetter } from './dispatch/signals/dead-letter.signal';
+export { RetryLater } from './dispatch/signals/retry-later.signal';
+export type { Settlement } from './dispatch/settlement-policy';
+export type { UnhandledAction } from './dispatch/unhandled-policy';
 export { DuplicateInstructionHandlerError } from './errors/duplicate-instruction-handler.error';
 export { RequestScopedHandlerError } from './errors/request-scoped-handler.error';
 
 // Transports
-export type { TransportName } from './transports/transport-name';
-export type { InboundDelivery } from './transports/inbound-delivery.interface';
+export type { TransportName } from './interfaces/transport-name';
+export type { InboundDelivery } from './dispatch/inbound-delivery.interface';
 export type {
   ConsumerState,
   ConsumerStatus,

@@ -1,5 +1,5 @@
 import type { MessageBusMessage } from '../message/message-bus-message';
-import type { InboundDelivery } from '../transports/inbound-delivery.interface';
+import type { InboundDelivery } from './inbound-delivery.interface';
 
 /**
  * The facts a log line about a delivery may carry: type, idempotency key, source, attempt.

@@ -4,10 +4,12 @@ import { MessageValidationError } from '../errors/message-validation.error';
 import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
 import { MessageBusMessage } from '../message/message-bus-message';
 import type { MessageTypeRegistry } from '../message/message-type-registry';
-import type { InboundDelivery } from '../transports/inbound-delivery.interface';
-import { describeDelivery } from './delivery-description';
-import type { DispatchOutcome } from './dispatch-outcome';
+import type { DispatchOutcome } from './delivery-outcome';
+import type { InboundDelivery } from './inbound-delivery.interface';
 import { MessageBusContext } from './message-bus.context';
+import { DeadLetter } from './signals/dead-letter.signal';
+import { RetryLater } from './signals/retry-later.signal';
+import { DEFAULT_UNHANDLED_POLICY, type UnhandledPolicy } from './unhandled-policy';
 
 /** A handler as the dispatcher sees it: a name for logs and a call. */
 export interface DispatchTarget {
@@ -22,19 +24,26 @@ export type DispatchTargetLookup = (
 ) => readonly DispatchTarget[];
 
 /**
- * Envelope → validate → invoke → outcome, the same for every transport and for both ways of
- * running handlers (the module's own handlers, or a microservice's patterns). It never
- * throws: whatever happens to a delivery comes back as an outcome for the transport.
+ * The pipeline's first stages, the same for every transport and for both ways of running
+ * handlers (the module's own handlers, or a microservice's patterns): bytes → parse →
+ * validate → find handlers → invoke them through Nest's context → outcome. It never throws
+ * and logs nothing: whatever happens comes back as an outcome, which the settlement policy
+ * (settlement-policy.ts) turns into one decision and the transport into one log line.
  */
 export class DeliveryDispatcher {
-  private readonly logger = new Logger('MessageBus');
+  private readonly logger = new Logger(DeliveryDispatcher.name);
+  /** Types already logged as unhandled, so that each is logged once. */
+  private readonly unhandledSeen = new Set<string>();
 
   constructor(
     private readonly lookup: DispatchTargetLookup,
     private readonly messageTypes: MessageTypeRegistry,
   ) {}
 
-  async dispatch(delivery: InboundDelivery): Promise<DispatchOutcome> {
+  async dispatch(
+    delivery: InboundDelivery,
+    unhandled: UnhandledPolicy = DEFAULT_UNHANDLED_POLICY,
+  ): Promise<DispatchOutcome> {
     let message: MessageBusMessage;
     try {
       message = MessageBusMessage.fromJSON(delivery.body, { registry: this.messageTypes });
@@ -42,45 +51,69 @@ export class DeliveryDispatcher {
       const reason = error instanceof UnknownMessageTypeError ? 'unknown-type' : 'invalid-message';
       const known =
         error instanceof MessageValidationError ? error : new MessageBusError(String(error));
-      this.logger.error(`Rejected ${describeDelivery(delivery)} as ${reason}: ${known.message}`);
       return { status: 'rejected', reason, error: known };
     }
 
     const targets = this.lookup(message, delivery.source);
-    if (targets.length === 0) {
-      const error = new MessageBusError(
-        `No handler listens to ${message.kind} ${message.type} on ${delivery.source}: ` +
-          `add @${message.kind === 'instruction' ? 'OnInstruction' : 'OnEvent'}(${JSON.stringify(message.type)}) to a method`,
-      );
-      this.logger.error(`Rejected ${describeDelivery(delivery, message)}: ${error.message}`);
-      return { status: 'rejected', reason: 'no-handler', error, message };
-    }
+    if (targets.length === 0) return this.unhandled(message, delivery.source, unhandled);
 
     const context = new MessageBusContext(message, delivery);
     // Every handler of an event gets its turn even when an earlier one fails; a retry then
     // calls them all again, so event handlers must be idempotent (at-least-once delivery).
     let failure: unknown;
-    let failures = 0;
+    let retryAfterMs: number | undefined;
     for (const target of targets) {
       try {
         await target.invoke(message.payload, context);
       } catch (error) {
         if (error instanceof ForbiddenException) {
-          this.logger.error(
-            `Rejected ${describeDelivery(delivery, message)}: a guard of ${target.name} refused it`,
-          );
-          return { status: 'rejected', reason: 'forbidden', error, message };
+          return {
+            status: 'rejected',
+            reason: 'forbidden',
+            error: refusedBy(target, error),
+            message,
+          };
         }
-        failures += 1;
+        if (error instanceof DeadLetter) {
+          return { status: 'rejected', reason: 'dead-letter-requested', error, message };
+        }
+        if (error instanceof RetryLater) retryAfterMs = Math.max(retryAfterMs ?? 0, error.delayMs);
         failure ??= error;
-        const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        this.logger.warn(
-          `${target.name} failed on ${describeDelivery(delivery, message)}: ${text}`,
-        );
       }
     }
-    return failures === 0
-      ? { status: 'handled', message, handlers: targets.length }
-      : { status: 'failed', message, error: failure };
+    if (failure === undefined) return { status: 'handled', message, handlers: targets.length };
+    return retryAfterMs === undefined
+      ? { status: 'failed', message, error: failure }
+      : { status: 'failed', message, error: failure, retryAfterMs };
   }
+
+  private unhandled(
+    message: MessageBusMessage,
+    source: string,
+    policy: UnhandledPolicy,
+  ): DispatchOutcome {
+    const decorator = message.kind === 'instruction' ? 'OnInstruction' : 'OnEvent';
+    if (policy[message.kind] === 'acknowledge') {
+      const key = `${message.kind}|${message.type}|${source}`;
+      if (!this.unhandledSeen.has(key)) {
+        this.unhandledSeen.add(key);
+        this.logger.debug(
+          `No handler listens to ${message.kind} ${message.type} on ${source}: acknowledging such messages (unhandled: 'acknowledge'); this is logged once per type`,
+        );
+      }
+      return { status: 'ignored', reason: 'no-handler', message };
+    }
+    const error = new MessageBusError(
+      `No handler listens to ${message.kind} ${message.type} on ${source}: ` +
+        `add @${decorator}(${JSON.stringify(message.type)}) to a method, or set unhandled: 'acknowledge' on the consumer`,
+    );
+    return { status: 'rejected', reason: 'no-handler', error, message };
+  }
+}
+
+/** The guard's refusal, named after the handler it protects. */
+function refusedBy(target: DispatchTarget, error: ForbiddenException): Error {
+  return new MessageBusError(`a guard of ${target.name} refused it (${error.message})`, {
+    cause: error,
+  });
 }

@@ -1,8 +1,8 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import type { MessageBusMessage } from '../message/message-bus-message';
 import type { MetaData } from '../message/meta-data';
-import type { InboundDelivery } from '../transports/inbound-delivery.interface';
-import type { TransportName } from '../transports/transport-name';
+import type { InboundDelivery } from './inbound-delivery.interface';
+import type { TransportName } from '../interfaces/transport-name';
 
 type MessageBusContextArgs = [MessageBusMessage, InboundDelivery];
 

@@ -1,3 +1,4 @@
+import type { UnhandledAction } from '../dispatch/unhandled-policy';
 import type { RetryOptions } from './retry-options.interface';
 
 /** An SQS queue this app consumes. */
@@ -18,6 +19,8 @@ export interface SqsConsumerOptions {
   visibilityTimeout?: number;
   /** Receives polling at once. Default: enough to keep `concurrency` busy. */
   pollers?: number;
+  /** Valid messages no handler listens to; overrides the module-wide `unhandled`. */
+  unhandled?: UnhandledAction;
 }
 
 /** A Kafka topic this app consumes, in a consumer group. */
@@ -40,6 +43,8 @@ export interface KafkaConsumerOptions {
   members?: number;
   /** Where a new group starts. Default true (earliest), as the Python client does. */
   fromBeginning?: boolean;
+  /** Valid messages no handler listens to; overrides the module-wide `unhandled`. */
+  unhandled?: UnhandledAction;
 }
 
 export interface ConsumersOptions {

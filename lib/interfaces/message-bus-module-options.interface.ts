@@ -1,7 +1,8 @@
+import type { UnhandledAction } from '../dispatch/unhandled-policy';
 import type { MessageTypeDefinition } from '../message/message-type-registry';
 import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
-import type { TransportName } from '../transports/transport-name';
+import type { TransportName } from './transport-name';
 import type { ConsumersOptions } from './consumer-options.interface';
 
 export interface MessageBusModuleOptions {
@@ -19,6 +20,12 @@ export interface MessageBusModuleOptions {
   consumers?: ConsumersOptions;
   /** Extra message types, or replacement payload classes for built-in ones. */
   messageTypes?: MessageTypeDefinition[];
+  /**
+   * What consumers do with a valid message no handler listens to: `'acknowledge'` it or
+   * `'dead-letter'` it (reason `no-handler`). Default: events are acknowledged (logged once
+   * per type at debug level), instructions are dead-lettered (they were sent to this service).
+   */
+  unhandled?: UnhandledAction;
   /** How long shutdown waits for running handlers before leaving their messages for redelivery. Default 30 000 ms. */
   shutdownTimeoutMs?: number;
 }

@@ -67,9 +67,7 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
       ];
     }, registry);
     try {
-      this.consumers = await startConsumers(this.options, this.transports, (delivery) =>
-        dispatcher.dispatch(delivery),
-      );
+      this.consumers = await startConsumers(this.options, this.transports, dispatcher);
       for (const consumer of this.consumers) this.busLogger.log(`Consuming ${consumer.name}`);
       callback();
     } catch (error) {

@@ -1,11 +1,16 @@
 import { RetryPolicy } from '../dispatch/retry-policy';
+import {
+  DEFAULT_UNHANDLED_POLICY,
+  type UnhandledAction,
+  type UnhandledPolicy,
+} from '../dispatch/unhandled-policy';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import type {
   KafkaConsumerOptions,
   SqsConsumerOptions,
 } from '../interfaces/consumer-options.interface';
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
-import { TRANSPORT_NAMES, type TransportName } from '../transports/transport-name';
+import { TRANSPORT_NAMES, type TransportName } from '../interfaces/transport-name';
 import type {
   ResolvedKafkaConsumer,
   ResolvedMessageBusOptions,
@@ -30,11 +35,12 @@ export function resolveModuleOptions(
   const transport = resolveTransport(merged);
   const onMemory = transport === 'memory';
 
+  const moduleUnhandled = unhandledAction(merged.unhandled, 'unhandled');
   const sqsConsumers = list(merged.consumers?.sqs, 'consumers.sqs').map((consumer, index) =>
-    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`),
+    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, moduleUnhandled),
   );
   const kafkaConsumers = list(merged.consumers?.kafka, 'consumers.kafka').map((consumer, index) =>
-    resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`),
+    resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`, moduleUnhandled),
   );
   if (!onMemory && sqsConsumers.length > 0)
     requireSection(merged.sqs, 'sqs', 'consumers.sqs lists queues');
@@ -104,13 +110,18 @@ function resolveTransport(options: MessageBusModuleOptions): TransportName {
   );
 }
 
-function resolveSqsConsumer(consumer: SqsConsumerOptions, setting: string): ResolvedSqsConsumer {
+function resolveSqsConsumer(
+  consumer: SqsConsumerOptions,
+  setting: string,
+  moduleUnhandled: UnhandledAction | undefined,
+): ResolvedSqsConsumer {
   requireName(consumer?.queue, `${setting}.queue`);
   const concurrency = wholeNumber(consumer.concurrency ?? 10, `${setting}.concurrency`, 1, 10_000);
   return {
     queue: consumer.queue,
     deadLetterQueue: optionalName(consumer.deadLetterQueue, `${setting}.deadLetterQueue`),
     retry: new RetryPolicy(consumer.retry, `${setting}.retry`),
+    unhandled: unhandledPolicy(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
     concurrency,
     waitTimeSeconds: wholeNumber(
       consumer.waitTimeSeconds ?? 20,
@@ -136,6 +147,7 @@ function resolveSqsConsumer(consumer: SqsConsumerOptions, setting: string): Reso
 function resolveKafkaConsumer(
   consumer: KafkaConsumerOptions,
   setting: string,
+  moduleUnhandled: UnhandledAction | undefined,
 ): ResolvedKafkaConsumer {
   requireName(consumer?.topic, `${setting}.topic`);
   return {
@@ -146,6 +158,7 @@ function resolveKafkaConsumer(
       optionalName(consumer.deadLetterTopic, `${setting}.deadLetterTopic`) ??
       `${consumer.topic}.dlq`,
     retry: new RetryPolicy(consumer.retry, `${setting}.retry`),
+    unhandled: unhandledPolicy(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
     partitionsConcurrency: wholeNumber(
       consumer.partitionsConcurrency ?? 10,
       `${setting}.partitionsConcurrency`,
@@ -155,6 +168,31 @@ function resolveKafkaConsumer(
     members: wholeNumber(consumer.members ?? 1, `${setting}.members`, 1, 64),
     fromBeginning: consumer.fromBeginning ?? true,
   };
+}
+
+const UNHANDLED_ACTIONS: readonly UnhandledAction[] = ['acknowledge', 'dead-letter'];
+
+function unhandledAction(value: unknown, setting: string): UnhandledAction | undefined {
+  if (value === undefined) return undefined;
+  if (!UNHANDLED_ACTIONS.includes(value as UnhandledAction)) {
+    throw new MessageBusConfigurationError(
+      setting,
+      `must be 'acknowledge' or 'dead-letter' (got ${JSON.stringify(value)})`,
+    );
+  }
+  return value as UnhandledAction;
+}
+
+/** The consumer's own setting, else the module's, applied to both kinds; else the default. */
+function unhandledPolicy(
+  value: unknown,
+  setting: string,
+  moduleUnhandled: UnhandledAction | undefined,
+): UnhandledPolicy {
+  const action = unhandledAction(value, setting) ?? moduleUnhandled;
+  return action === undefined
+    ? DEFAULT_UNHANDLED_POLICY
+    : Object.freeze({ instruction: action, event: action });
 }
 
 function list<T>(value: T[] | undefined, setting: string): T[] {

@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../dispatch/retry-policy';
+import type { UnhandledPolicy } from '../dispatch/unhandled-policy';
 import type {
   KafkaConsumerOptions,
   SqsConsumerOptions,
@@ -6,17 +7,21 @@ import type {
 import type { MessageTypeDefinition } from '../message/message-type-registry';
 import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
-import type { TransportName } from '../transports/transport-name';
+import type { TransportName } from '../interfaces/transport-name';
 
 export interface ResolvedSqsConsumer extends Required<
-  Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry'>
+  Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry' | 'unhandled'>
 > {
   deadLetterQueue?: string;
   retry: RetryPolicy;
+  unhandled: UnhandledPolicy;
 }
 
-export interface ResolvedKafkaConsumer extends Required<Omit<KafkaConsumerOptions, 'retry'>> {
+export interface ResolvedKafkaConsumer extends Required<
+  Omit<KafkaConsumerOptions, 'retry' | 'unhandled'>
+> {
   retry: RetryPolicy;
+  unhandled: UnhandledPolicy;
 }
 
 /** Module options after start-up checks, with every default filled in. */

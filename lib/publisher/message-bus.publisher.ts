@@ -5,7 +5,7 @@ import type { MessageBusMessage } from '../message/message-bus-message';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { MessageTransports } from '../transports/message-transports';
 import type { PublishOptions, PublishReceipt } from '../transports/transport.interface';
-import type { TransportName } from '../transports/transport-name';
+import type { TransportName } from '../interfaces/transport-name';
 
 export interface PublisherPublishOptions extends PublishOptions {
   /** Send on this bus instead of the module's default `transport`. Ignored on the in-memory bus. */

@@ -11,11 +11,7 @@ import { MessageDispatcher } from '../dispatch/message.dispatcher';
 import { MESSAGE_BUS_RESOLVED_OPTIONS } from '../message-bus.constants';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { MessageTransports } from '../transports/message-transports';
-import type {
-  ConsumerStatus,
-  DeliveryHandler,
-  RunningConsumer,
-} from '../transports/transport.interface';
+import type { ConsumerStatus, RunningConsumer } from '../transports/transport.interface';
 import { startConsumers } from './start-consumers';
 
 /**
@@ -27,7 +23,7 @@ import { startConsumers } from './start-consumers';
 export class ConsumerOrchestrator
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
-  private readonly logger = new Logger('MessageBus');
+  private readonly logger = new Logger(ConsumerOrchestrator.name);
   private readonly consumers: RunningConsumer[] = [];
 
   constructor(
@@ -39,8 +35,7 @@ export class ConsumerOrchestrator
 
   async onApplicationBootstrap(): Promise<void> {
     this.warnAboutUnreachableHandlers();
-    const handle: DeliveryHandler = (delivery) => this.dispatcher.dispatch(delivery);
-    this.consumers.push(...(await startConsumers(this.options, this.transports, handle)));
+    this.consumers.push(...(await startConsumers(this.options, this.transports, this.dispatcher)));
     for (const consumer of this.consumers) this.logger.log(`Consuming ${consumer.name}`);
   }
 

@@ -1,47 +1,33 @@
+import type { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import type { MessageTransports } from '../transports/message-transports';
-import type { MemorySubscription } from '../transports/memory/memory-subscription.interface';
-import type { DeliveryHandler, RunningConsumer } from '../transports/transport.interface';
+import type { RunningConsumer } from '../transports/transport.interface';
 
 /**
- * Starts one consumer per configured queue and topic: on SQS and Kafka, or, with
- * `transport: 'memory'`, on in-memory channels of the same names. Consumers already
- * started are stopped again if a later one fails to start.
+ * Starts one consumer per configured queue and topic, each on the transport that carries it
+ * (SQS, Kafka, or the in-memory bus with `transport: 'memory'`: the same call for all three),
+ * every delivery going through `dispatcher` with the consumer's own `unhandled` setting.
+ * Consumers already started are stopped again if a later one fails to start.
  */
 export async function startConsumers(
   options: ResolvedMessageBusOptions,
   transports: MessageTransports,
-  handle: DeliveryHandler,
+  dispatcher: Pick<DeliveryDispatcher, 'dispatch'>,
 ): Promise<RunningConsumer[]> {
   const started: RunningConsumer[] = [];
-  const onMemory = options.transport === 'memory';
-  const onMemoryChannel = (subscription: MemorySubscription) =>
-    transports.memory.consume(subscription, handle);
   try {
-    for (const c of options.sqsConsumers) {
+    for (const consumer of options.sqsConsumers) {
       started.push(
-        onMemory
-          ? await onMemoryChannel({
-              source: c.queue,
-              group: 'queue',
-              deadLetter: c.deadLetterQueue ?? `${c.queue}.dlq`,
-              retry: c.retry,
-              concurrency: c.concurrency,
-            })
-          : await transports.sqs.consume(c, handle),
+        await transports
+          .forConsumers('sqs')
+          .consume(consumer, (delivery) => dispatcher.dispatch(delivery, consumer.unhandled)),
       );
     }
-    for (const c of options.kafkaConsumers) {
+    for (const consumer of options.kafkaConsumers) {
       started.push(
-        onMemory
-          ? await onMemoryChannel({
-              source: c.topic,
-              group: c.groupId,
-              deadLetter: c.deadLetterTopic,
-              retry: c.retry,
-              concurrency: c.partitionsConcurrency,
-            })
-          : await transports.kafka.consume(c, handle),
+        await transports
+          .forConsumers('kafka')
+          .consume(consumer, (delivery) => dispatcher.dispatch(delivery, consumer.unhandled)),
       );
     }
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { DispatchOutcome } from '../dispatch/dispatch-outcome';
+import type { DispatchOutcome } from '../dispatch/delivery-outcome';
 import { MessageDispatcher } from '../dispatch/message.dispatcher';
 import { MessageBusMessage } from '../message/message-bus-message';
 import { MessageTypeRegistry } from '../message/message-type-registry';
@@ -83,7 +83,7 @@ export class MessageBusTestBus {
 
   /** What the app published, oldest first; only to `destination` when given. */
   published(destination?: string): PublishedMessage[] {
-    return this.memory.published
+    return this.memory.records.publishedRecords
       .filter((record) => destination === undefined || record.destination === destination)
       .map((record) => ({
         destination: record.destination,
@@ -94,7 +94,7 @@ export class MessageBusTestBus {
 
   /** What was dead-lettered, with its reason; only from `source` when given. */
   deadLetters(source?: string): MemoryDeadLetterRecord[] {
-    return this.memory.deadLetters.filter(
+    return this.memory.records.deadLetterRecords.filter(
       (record) => source === undefined || record.source === source,
     );
   }

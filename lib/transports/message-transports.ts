@@ -1,14 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import { MESSAGE_BUS_RESOLVED_OPTIONS } from '../message-bus.constants';
-import type { ResolvedMessageBusOptions } from '../options/resolved-options';
+import type {
+  ResolvedKafkaConsumer,
+  ResolvedMessageBusOptions,
+  ResolvedSqsConsumer,
+} from '../options/resolved-options';
 import { KafkaClient } from './kafka/kafka.client';
 import { KafkaTransport } from './kafka/kafka.transport';
 import { MemoryTransport } from './memory/memory.transport';
 import { SqsClient } from './sqs/sqs.client';
 import { SqsTransport } from './sqs/sqs.transport';
 import type { MessageTransport } from './transport.interface';
-import type { TransportName } from './transport-name';
+import type { TransportName } from '../interfaces/transport-name';
 
 /** The app's transports, created only for the buses its options configure. */
 @Injectable()
@@ -33,6 +37,19 @@ export class MessageTransports {
     this.requireConfigured('kafka');
     this.kafkaTransport ??= new KafkaTransport(this.kafkaClient);
     return this.kafkaTransport;
+  }
+
+  /**
+   * The transport that runs the consumers configured under `consumers.sqs` or
+   * `consumers.kafka`: that bus, or the in-memory one with `transport: 'memory'`.
+   */
+  forConsumers(bus: 'sqs'): MessageTransport<ResolvedSqsConsumer>;
+  forConsumers(bus: 'kafka'): MessageTransport<ResolvedKafkaConsumer>;
+  forConsumers(
+    bus: 'sqs' | 'kafka',
+  ): MessageTransport<ResolvedSqsConsumer> | MessageTransport<ResolvedKafkaConsumer> {
+    if (this.options.transport === 'memory') return this.memory;
+    return bus === 'sqs' ? this.sqs : this.kafka;
   }
 
   get(name: TransportName): MessageTransport {

@@ -1,7 +1,7 @@
-import type { DispatchOutcome } from '../dispatch/dispatch-outcome';
+import type { DispatchOutcome } from '../dispatch/delivery-outcome';
 import type { MessageBusMessage } from '../message/message-bus-message';
-import type { InboundDelivery } from './inbound-delivery.interface';
-import type { TransportName } from './transport-name';
+import type { InboundDelivery } from '../dispatch/inbound-delivery.interface';
+import type { TransportName } from '../interfaces/transport-name';
 
 export interface PublishOptions {
   /** Kafka: partition key (same key, same partition, same order). */

@@ -37,7 +37,15 @@ describe('@nestjs/microservices integration', () => {
   it('MessageBusServer runs @MessagePattern / @EventPattern handlers with validation, retries and dead letters', async () => {
     const server = new MessageBusServer({
       transport: 'memory',
-      consumers: { sqs: [{ queue: 'payments', retry: { maxAttempts: 2, initialDelayMs: 5 } }] },
+      consumers: {
+        sqs: [
+          {
+            queue: 'payments',
+            deadLetterQueue: 'payments-dlq',
+            retry: { maxAttempts: 2, initialDelayMs: 5 },
+          },
+        ],
+      },
     });
     const moduleRef = await Test.createTestingModule({
       controllers: [PatternController],

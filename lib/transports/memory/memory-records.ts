@@ -1,4 +1,5 @@
-import type { DispatchOutcome } from '../../dispatch/dispatch-outcome';
+import type { DispatchOutcome } from '../../dispatch/delivery-outcome';
+import type { Settlement } from '../../dispatch/settlement-policy';
 import type { PublishOptions } from '../transport.interface';
 
 /** A message an app published on the in-memory bus. */
@@ -21,12 +22,24 @@ export interface MemoryDeadLetterRecord {
   readonly attempts: number;
 }
 
-/** The final fate of one message in one consumer group. */
+/**
+ * What became of one delivery of a message in one consumer group, once the settlement
+ * policy reached a final action for it: acknowledged, dead-lettered, or left at its source
+ * (an SQS queue without a dead-letter queue, where it comes back after a delay).
+ */
 export interface MemorySettlement {
   readonly messageId: string;
   readonly source: string;
   readonly group: string;
   readonly attempts: number;
   readonly outcome: DispatchOutcome;
+  readonly action: Extract<Settlement['action'], 'acknowledge' | 'dead-letter' | 'leave'>;
   readonly deadLettered: boolean;
+}
+
+/** Hooks to watch the in-memory bus; every member is optional. */
+export interface MemoryBusObserver {
+  published?(record: MemoryPublishedRecord): void;
+  deadLettered?(record: MemoryDeadLetterRecord): void;
+  settled?(settlement: MemorySettlement): void;
 }

@@ -1,13 +1,25 @@
-import type { RetryPolicy } from '../../dispatch/retry-policy';
+import type { SettlementRules } from '../../dispatch/settlement-policy';
 
-/** A queue or topic consumed on the in-memory bus. */
+/**
+ * One consumer on the in-memory bus, described the way the transport it stands in for
+ * behaves (see `toMemorySubscription`).
+ */
 export interface MemorySubscription {
   /** Queue or topic name. */
-  source: string;
+  readonly source: string;
   /** Consumers of one group share the messages; each group gets every message, as Kafka groups do. */
-  group: string;
-  /** Channel that receives what cannot be processed. */
-  deadLetter: string;
-  retry: RetryPolicy;
-  concurrency: number;
+  readonly group: string;
+  /** Where what cannot be processed goes; none: it is left at its source (SQS without a DLQ). */
+  readonly deadLetter?: string;
+  readonly rules: SettlementRules;
+  /** Messages in flight at once. */
+  readonly concurrency: number;
+  /**
+   * Which messages keep their order: `key` (Kafka: one partition per key), `group` (SQS
+   * FIFO: per message group), `none` (SQS standard queues). Ordered messages run one at a
+   * time per key or group, and a failed one holds up those after it until it is settled.
+   */
+  readonly ordering: 'key' | 'group' | 'none';
+  /** For names and logs: the transport this consumer stands in for. */
+  readonly standsInFor: 'sqs' | 'kafka';
 }

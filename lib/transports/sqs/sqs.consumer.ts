@@ -1,12 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { describeDelivery } from '../../dispatch/delivery-description';
-import type { DispatchOutcome } from '../../dispatch/dispatch-outcome';
+import type { DispatchOutcome } from '../../dispatch/delivery-outcome';
+import {
+  decideSettlement,
+  type Settlement,
+  type SettlementRules,
+} from '../../dispatch/settlement-policy';
 import { MessageBusConfigurationError } from '../../errors/message-bus-configuration.error';
 import { SqsConsumerFailedError } from '../../errors/sqs-consumer-failed.error';
 import { SqsInvalidArgumentError } from '../../errors/sqs-invalid-argument.error';
 import { SqsQueueDoesNotExistError } from '../../errors/sqs-queue-does-not-exist.error';
 import type { ResolvedSqsConsumer } from '../../options/resolved-options';
-import type { InboundDelivery } from '../inbound-delivery.interface';
+import type { InboundDelivery } from '../../dispatch/inbound-delivery.interface';
 import type {
   ConsumerState,
   ConsumerStatus,
@@ -20,11 +25,7 @@ import { SQS_EMPTY_SHORT_POLL_PAUSE_MS } from './consumer/sqs-consumer.constants
 import { describeError, isPermanentSqsError } from './consumer/sqs-consumer-errors';
 import { SqsDeadLetterPublisher } from './consumer/sqs-dead-letter-publisher';
 import { SqsEntryBatcher } from './consumer/sqs-entry-batcher';
-import {
-  decideSettlement,
-  toVisibilitySeconds,
-  type SqsSettlement,
-} from './consumer/sqs-settlement';
+import { toVisibilitySeconds } from './consumer/sqs-visibility-delay';
 import { VisibilityHeartbeat } from './consumer/visibility-heartbeat';
 import type { SqsVisibilityChange } from './sqs-batch-result.interface';
 import { isFifoQueueUrl } from './sqs-queue-address';
@@ -73,6 +74,7 @@ export class SqsConsumer implements RunningConsumer {
   private readonly heartbeat: VisibilityHeartbeat;
   private readonly deadLetters?: SqsDeadLetterPublisher;
   private readonly counts = { handled: 0, retried: 0, deadLettered: 0 };
+  private readonly rules: SettlementRules;
   private state: ConsumerState = 'starting';
   private lastError?: string;
   private hasRedrivePolicy = false;
@@ -86,6 +88,11 @@ export class SqsConsumer implements RunningConsumer {
     private readonly handler: DeliveryHandler,
   ) {
     this.name = `sqs:${subscription.queue}`;
+    this.rules = {
+      retry: subscription.retry,
+      canDeadLetter: subscription.deadLetterQueue !== undefined,
+      holdRefusedMs: subscription.visibilityTimeout * 1_000,
+    };
     this.queueUrl = queueUrlOf(client, subscription.queue, 'queue');
     this.fifo = isFifoQueueUrl(this.queueUrl);
     this.limiter = new InFlightLimiter(subscription.concurrency);
@@ -274,7 +281,7 @@ export class SqsConsumer implements RunningConsumer {
       outcome = await this.handler(held.delivery);
     } catch (error) {
       // The dispatcher returns every failure as an outcome; a throwing handler is retried all the same.
-      outcome = { status: 'failed', error } as unknown as DispatchOutcome;
+      outcome = { status: 'failed', error };
     }
     if (held.abandoned) {
       this.logger.warn(
@@ -296,39 +303,40 @@ export class SqsConsumer implements RunningConsumer {
   }
 
   private async settle(held: HeldMessage, outcome: DispatchOutcome): Promise<void> {
-    const settlement = decideSettlement(outcome, {
-      attempt: held.delivery.attempt,
-      retry: this.subscription.retry,
-      deadLetterQueue: this.subscription.deadLetterQueue,
-      hasRedrivePolicy: this.hasRedrivePolicy,
-      visibilityTimeout: this.subscription.visibilityTimeout,
-    });
+    const settlement = decideSettlement(outcome, held.delivery.attempt, this.rules);
     // An extension on the wire must land before our own change, or it would undo a retry delay.
     await this.heartbeat.untrack(held.key);
     const what = (): string => describeDelivery(held.delivery, outcome.message);
     let leftOnQueue: boolean;
     switch (settlement.action) {
-      case 'delete':
+      case 'acknowledge':
         this.counts.handled += 1;
         this.acknowledge(held, what);
         leftOnQueue = false;
         break;
-      case 'retry':
+      case 'retry': {
+        const seconds = toVisibilitySeconds(settlement.delayMs);
         this.counts.retried += 1;
         this.logger.warn(
-          `Retrying ${what()} of ${this.subscription.retry.maxAttempts} in ${settlement.delaySeconds}s: ${settlement.reason}`,
+          `Retrying ${what()} of ${this.subscription.retry.maxAttempts} in ${seconds}s: ${settlement.reason}`,
         );
-        await this.changeVisibility(held, settlement.delaySeconds, 'delay the retry of', what);
+        await this.changeVisibility(held, seconds, 'delay the retry of', what);
         leftOnQueue = true;
         break;
+      }
       case 'dead-letter':
         leftOnQueue = !(await this.deadLetter(held, settlement, what));
         break;
       case 'leave':
-        this.leave(settlement, what);
-        await this.changeVisibility(held, settlement.delaySeconds, 'delay', what);
+      case 'release': {
+        // This consumer settles normally while it stops (a visibility change is one short
+        // call), so `release` does not come from the policy here; treat it like a leave.
+        const seconds = settlement.action === 'leave' ? toVisibilitySeconds(settlement.delayMs) : 0;
+        this.leave(settlement.reason, seconds, what);
+        await this.changeVisibility(held, seconds, 'delay', what);
         leftOnQueue = true;
         break;
+      }
     }
     this.forget(held, leftOnQueue);
   }
@@ -336,7 +344,7 @@ export class SqsConsumer implements RunningConsumer {
   /** Sends the original body to the dead-letter queue, then deletes it; false when the send failed. */
   private async deadLetter(
     held: HeldMessage,
-    settlement: Extract<SqsSettlement, { action: 'dead-letter' }>,
+    settlement: Extract<Settlement, { action: 'dead-letter' }>,
     what: () => string,
   ): Promise<boolean> {
     const deadLetters = this.deadLetters as SqsDeadLetterPublisher;
@@ -370,16 +378,16 @@ export class SqsConsumer implements RunningConsumer {
     return true;
   }
 
-  private leave(settlement: Extract<SqsSettlement, { action: 'leave' }>, what: () => string): void {
-    if (settlement.because === 'redrive-policy') {
+  private leave(reason: string, seconds: number, what: () => string): void {
+    if (this.hasRedrivePolicy) {
       this.logger.warn(
-        `Gave up on ${what()} (${settlement.reason}); the redrive policy of ${this.subscription.queue} moves it on, ` +
-          `visible again in ${settlement.delaySeconds}s`,
+        `Gave up on ${what()} (${reason}); the redrive policy of ${this.subscription.queue} moves it on, ` +
+          `visible again in ${seconds}s`,
       );
     } else {
       this.logger.error(
-        `Gave up on ${what()} (${settlement.reason}), but ${this.subscription.queue} has no dead-letter queue: it stays on the queue, ` +
-          `visible again in ${settlement.delaySeconds}s; set consumers.sqs[].deadLetterQueue or a redrive policy`,
+        `Gave up on ${what()} (${reason}), but ${this.subscription.queue} has no dead-letter queue: it stays on the queue, ` +
+          `visible again in ${seconds}s; set consumers.sqs[].deadLetterQueue or a redrive policy`,
       );
     }
   }

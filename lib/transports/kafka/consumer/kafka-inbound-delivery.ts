@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import type { InboundDelivery } from '../../inbound-delivery.interface';
+import type { InboundDelivery } from '../../../dispatch/inbound-delivery.interface';
 
 const EMPTY = new Uint8Array(0);
 

@@ -1,9 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { describeDelivery } from '../../../dispatch/delivery-description';
-import { describeFailure, type DispatchOutcome } from '../../../dispatch/dispatch-outcome';
+import type { DispatchOutcome } from '../../../dispatch/delivery-outcome';
+import { decideSettlement, type SettlementRules } from '../../../dispatch/settlement-policy';
+import type { MessageBusMessage } from '../../../message/message-bus-message';
 import type { RetryPolicy } from '../../../dispatch/retry-policy';
-import type { InboundDelivery } from '../../inbound-delivery.interface';
+import type { InboundDelivery } from '../../../dispatch/inbound-delivery.interface';
 import type { DeliveryHandler } from '../../transport.interface';
 import { abortableDelay, backoffDelay } from './abortable-delay';
 import {
@@ -31,11 +33,8 @@ export interface KafkaRetryLater {
  */
 export type KafkaMessageSettlement = 'settled' | 'abandoned' | KafkaRetryLater;
 
-/** A handler that broke the `DeliveryHandler` contract by throwing: treated as a failed attempt. */
-type Outcome =
-  | DispatchOutcome
-  | { readonly status: 'failed'; readonly error: unknown; readonly message?: undefined };
-type Failure = Exclude<Outcome, { status: 'handled' }>;
+/** What a delivery came to; a handler that broke the `DeliveryHandler` contract by throwing is a failed attempt. */
+type Outcome = DispatchOutcome;
 
 export interface KafkaMessageProcessorOptions {
   readonly topic: string;
@@ -63,6 +62,7 @@ export interface KafkaMessageProcessorOptions {
  */
 export class KafkaMessageProcessor {
   private readonly deadLetterBackoff: (attempt: number) => number;
+  private readonly rules: SettlementRules;
   private readonly settled = (outcome: Outcome): Outcome => {
     this.options.stats.inFlight -= 1;
     return outcome;
@@ -70,6 +70,7 @@ export class KafkaMessageProcessor {
   private readonly crashed = (error: unknown): Outcome => this.settled({ status: 'failed', error });
 
   constructor(private readonly options: KafkaMessageProcessorOptions) {
+    this.rules = { retry: options.retry, canDeadLetter: true };
     this.deadLetterBackoff =
       options.deadLetterBackoff ??
       ((attempt) =>
@@ -83,23 +84,35 @@ export class KafkaMessageProcessor {
     halt: AbortSignal,
     attempt = 1,
   ): Promise<KafkaMessageSettlement> {
-    const { topic, retry, stats, logger } = this.options;
+    const { topic, stats, logger } = this.options;
     const delivery = toKafkaInboundDelivery(topic, partition, message, attempt);
     const outcome = await this.invoke(delivery);
+    // The hot path: a handled message costs no more than this test.
     if (outcome.status === 'handled') {
       stats.handled += 1;
       return 'settled';
     }
-    if (outcome.status === 'failed' && retry.canRetry(attempt)) {
-      if (halt.aborted) return this.leave(delivery, outcome);
-      const delayMs = retry.delayAfter(attempt);
-      stats.retried += 1;
-      logger.warn(
-        `Retrying ${describeDelivery(delivery, outcome.message)} in ${delayMs} ms: ${reasonOf(outcome)}`,
-      );
-      return { attempt, delayMs };
+    const settlement = decideSettlement(outcome, attempt, this.rules, halt.aborted);
+    switch (settlement.action) {
+      case 'acknowledge':
+        stats.handled += 1;
+        return 'settled';
+      case 'retry':
+        stats.retried += 1;
+        logger.warn(
+          `Retrying ${describeDelivery(delivery, outcome.message)} in ${settlement.delayMs} ms: ${settlement.reason}`,
+        );
+        return { attempt, delayMs: settlement.delayMs };
+      case 'release':
+        logger.warn(
+          `Not retrying ${describeDelivery(delivery, outcome.message)}: the consumer is stopping or its group rebalancing, so it is left uncommitted for redelivery (${settlement.reason})`,
+        );
+        return 'abandoned';
+      case 'dead-letter':
+      case 'leave':
+        // A Kafka consumer always has a dead-letter topic, so the policy never leaves one here.
+        return this.deadLetter(delivery, message, settlement.reason, outcome.message, halt);
     }
-    return this.deadLetter(delivery, message, outcome, halt);
   }
 
   /** Never rejects: a handler that throws (against the `DeliveryHandler` contract) is a failed attempt. */
@@ -115,12 +128,12 @@ export class KafkaMessageProcessor {
   private async deadLetter(
     delivery: InboundDelivery,
     message: KafkaMessage,
-    outcome: Failure,
+    reason: string,
+    parsed: MessageBusMessage | undefined,
     halt: AbortSignal,
   ): Promise<KafkaMessageSettlement> {
     const { topic, groupId, deadLetterTopic, deadLetters, stats, logger } = this.options;
-    const reason = reasonOf(outcome);
-    const described = describeDelivery(delivery, outcome.message);
+    const described = describeDelivery(delivery, parsed);
     const record = toKafkaDeadLetterRecord(message, {
       topic,
       groupId,
@@ -152,16 +165,4 @@ export class KafkaMessageProcessor {
       if (halt.aborted || !(await abortableDelay(delayMs, halt))) return 'abandoned';
     }
   }
-
-  private leave(delivery: InboundDelivery, outcome: Failure): KafkaMessageSettlement {
-    this.options.logger.warn(
-      `Not retrying ${describeDelivery(delivery, outcome.message)}: the consumer is stopping or its group rebalancing, so it is left uncommitted for redelivery`,
-    );
-    return 'abandoned';
-  }
-}
-
-/** `describeFailure` reads only the status, reason and error, which a handler that threw has too. */
-function reasonOf(outcome: Failure): string {
-  return describeFailure(outcome as Exclude<DispatchOutcome, { status: 'handled' }>);
 }

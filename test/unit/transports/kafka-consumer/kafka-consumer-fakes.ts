@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Batch, ConsumerRunConfig, EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
 import { vi } from 'vitest';
-import type { DispatchOutcome } from '../../../../lib/dispatch/dispatch-outcome';
+import type { DispatchOutcome } from '../../../../lib/dispatch/delivery-outcome';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
 import { MessageBusMessage } from '../../../../lib/message/message-bus-message';
 import type { KafkaDeadLetterSink } from '../../../../lib/transports/kafka/consumer/kafka-dead-letter.publisher';

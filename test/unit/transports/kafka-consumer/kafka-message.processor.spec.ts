@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { DispatchOutcome } from '../../../../lib/dispatch/dispatch-outcome';
+import type { DispatchOutcome } from '../../../../lib/dispatch/delivery-outcome';
 import { RetryPolicy } from '../../../../lib/dispatch/retry-policy';
-import type { InboundDelivery } from '../../../../lib/transports/inbound-delivery.interface';
+import type { InboundDelivery } from '../../../../lib/dispatch/inbound-delivery.interface';
 import { KafkaConsumerStats } from '../../../../lib/transports/kafka/consumer/kafka-consumer-stats';
 import { KafkaMessageProcessor } from '../../../../lib/transports/kafka/consumer/kafka-message.processor';
 import {

@@ -1,11 +1,12 @@
+import { DEFAULT_UNHANDLED_POLICY } from '../../../../lib/dispatch/unhandled-policy';
 import { Logger } from '@nestjs/common';
 import type { Message } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DispatchOutcome } from '../../../../lib/dispatch/dispatch-outcome';
+import type { DispatchOutcome } from '../../../../lib/dispatch/delivery-outcome';
 import { RetryPolicy } from '../../../../lib/dispatch/retry-policy';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
 import type { ResolvedKafkaConsumer } from '../../../../lib/options/resolved-options';
-import type { InboundDelivery } from '../../../../lib/transports/inbound-delivery.interface';
+import type { InboundDelivery } from '../../../../lib/dispatch/inbound-delivery.interface';
 import type { KafkaClient } from '../../../../lib/transports/kafka/kafka.client';
 import { KafkaConsumer } from '../../../../lib/transports/kafka/kafka.consumer';
 import {
@@ -25,6 +26,7 @@ const subscription: ResolvedKafkaConsumer = {
   retry: new RetryPolicy({ maxAttempts: 3, initialDelayMs: 60_000 }),
   partitionsConcurrency: 4,
   members: 1,
+  unhandled: DEFAULT_UNHANDLED_POLICY,
   fromBeginning: true,
 };
 

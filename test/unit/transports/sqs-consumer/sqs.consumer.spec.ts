@@ -1,13 +1,14 @@
+import { DEFAULT_UNHANDLED_POLICY } from '../../../../lib/dispatch/unhandled-policy';
 import { Logger } from '@nestjs/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DispatchOutcome } from '../../../../lib/dispatch/dispatch-outcome';
+import type { DispatchOutcome } from '../../../../lib/dispatch/delivery-outcome';
 import { RetryPolicy } from '../../../../lib/dispatch/retry-policy';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
 import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
 import type { MessageBusMessage } from '../../../../lib/message/message-bus-message';
 import type { ResolvedSqsConsumer } from '../../../../lib/options/resolved-options';
 import { SqsConsumer } from '../../../../lib/transports/sqs/sqs.consumer';
-import type { InboundDelivery } from '../../../../lib/transports/inbound-delivery.interface';
+import type { InboundDelivery } from '../../../../lib/dispatch/inbound-delivery.interface';
 import type { DeliveryHandler } from '../../../../lib/transports/transport.interface';
 import { BASE, FakeSqsClient } from './fake-sqs-client';
 
@@ -31,6 +32,7 @@ function subscription(overrides: Partial<ResolvedSqsConsumer> = {}): ResolvedSqs
     concurrency: 10,
     waitTimeSeconds: 1,
     visibilityTimeout: 30,
+    unhandled: DEFAULT_UNHANDLED_POLICY,
     pollers: 1,
     ...overrides,
   };

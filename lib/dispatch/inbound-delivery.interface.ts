@@ -1,4 +1,4 @@
-import type { TransportName } from './transport-name';
+import type { TransportName } from '../interfaces/transport-name';
 
 /** One received message, before parsing, with the transport facts a handler may need. */
 export interface InboundDelivery {
