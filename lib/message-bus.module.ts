@@ -10,7 +10,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { MessageHandlerMetadataAccessor } from './discovery/message-handler-metadata.accessor';
 import { MessageHandlerExplorer } from './discovery/message-handler.explorer';
 import { MessageHandlerRegistry } from './discovery/message-handler.registry';
-import { MessageDispatcher } from './dispatch/message.dispatcher';
+import { MessageDispatcher } from './runtime/message.dispatcher';
 import { MessageBusConfigurationError } from './errors/message-bus-configuration.error';
 import type { MessageBusModuleOptions } from './interfaces/message-bus-module-options.interface';
 import {

@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { MessageHandlerRegistry } from '../discovery/message-handler.registry';
-import { MessageDispatcher } from '../dispatch/message.dispatcher';
+import { MessageDispatcher } from './message.dispatcher';
 import { MESSAGE_BUS_RESOLVED_OPTIONS } from '../message-bus.constants';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { MessageTransports } from '../transports/message-transports';

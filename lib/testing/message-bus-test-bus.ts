@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { DispatchOutcome } from '../dispatch/delivery-outcome';
-import { MessageDispatcher } from '../dispatch/message.dispatcher';
+import { MessageDispatcher } from '../runtime/message.dispatcher';
 import { MessageBusMessage } from '../message/message-bus-message';
 import { MessageTypeRegistry } from '../message/message-type-registry';
 import { MessageTransports } from '../transports/message-transports';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MessageHandlerRegistry } from '../discovery/message-handler.registry';
 import { MessageTypeRegistry } from '../message/message-type-registry';
-import { DeliveryDispatcher } from './delivery-dispatcher';
+import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
 
 /** The module's dispatcher: deliveries go to the @OnInstruction / @OnEvent handlers it discovered. */
 @Injectable()
