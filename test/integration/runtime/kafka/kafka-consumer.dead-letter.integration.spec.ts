@@ -1,5 +1,5 @@
 import type { TestingModule } from '@nestjs/testing';
-import { EventType, MessageBusMessage } from 'nestjs-message-bus';
+import { EventType, InstructionType, MessageBusMessage } from 'nestjs-message-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   committedOffsets,
@@ -94,7 +94,14 @@ describe('KafkaConsumer: retries and dead letters', () => {
       payload: { currency: 'EUR' },
     });
     const unknownType = payment('unknown').serialize().replace('"PAYMENT"', '"NO_SUCH_TYPE"');
+    // An instruction nobody handles is dead-lettered; an event nobody handles is committed.
     const noHandler = MessageBusMessage.create({
+      source: 'LEDGER_SERVICE',
+      instructionType: InstructionType.STATUS_UPDATE,
+      serviceToken: SERVICE_TOKEN,
+      payload: { reference: 'R-1', status: 'COMPLETED' },
+    }).serialize();
+    const ignoredEvent = MessageBusMessage.create({
       source: 'LEDGER_SERVICE',
       event: EventType.TRANSACTION_STATUS_UPDATE,
       serviceToken: SERVICE_TOKEN,
@@ -105,6 +112,7 @@ describe('KafkaConsumer: retries and dead letters', () => {
       { key, value: invalid, headers: { 'trace-id': 'trace-2' } },
       { key, value: unknownType },
       { key, value: noHandler },
+      { key, value: ignoredEvent },
       { key, value: payment('ok-after-poison').serialize() },
     ]);
 
@@ -118,10 +126,10 @@ describe('KafkaConsumer: retries and dead letters', () => {
       'no-handler',
     ]);
     expect(records.map((record) => Number(record.headers['bus-original-offset']))).toEqual([
+      after.offset - 5,
       after.offset - 4,
       after.offset - 3,
       after.offset - 2,
-      after.offset - 1,
     ]);
     expect(records[0].value).toEqual(notJson);
     expect(records[1].value?.toString()).toBe(invalid);
@@ -202,7 +210,7 @@ describe('KafkaConsumer: retries and dead letters', () => {
       name: `kafka:${topic} (${groupId})`,
       state: 'running',
       inFlight: 0,
-      handled: 3,
+      handled: 4,
       retried: 4,
       deadLettered: 5,
     });

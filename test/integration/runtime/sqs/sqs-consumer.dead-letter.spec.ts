@@ -1,5 +1,10 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { EventType, MessageBusMessage, type MessageBusContext } from 'nestjs-message-bus';
+import {
+  EventType,
+  InstructionType,
+  MessageBusMessage,
+  type MessageBusContext,
+} from 'nestjs-message-bus';
 import type { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
 import {
   attribute,
@@ -57,7 +62,15 @@ describe('SqsConsumer: retries and dead letters on ElasticMQ', () => {
       },
       payload: {},
     });
+    // An instruction nobody handles is misrouted: dead-lettered. An event nobody handles is
+    // for other services: acknowledged (unhandled's defaults).
     const noHandler = MessageBusMessage.create({
+      source: 'LEDGER',
+      instructionType: InstructionType.STATUS_UPDATE,
+      serviceToken: SERVICE_TOKEN,
+      payload: { reference: 'R', status: 'DONE' },
+    }).serialize();
+    const ignoredEvent = MessageBusMessage.create({
       source: 'LEDGER',
       event: EventType.TRANSACTION_STATUS_UPDATE,
       serviceToken: SERVICE_TOKEN,
@@ -74,6 +87,7 @@ describe('SqsConsumer: retries and dead letters on ElasticMQ', () => {
     ];
     const sent = new Map<string, (typeof poison)[number]>();
     for (const item of poison) sent.set(await sendRaw(queue, item.body), item);
+    await sendRaw(queue, ignoredEvent);
 
     const calls: string[] = [];
     const logger = new CapturingLogger();
@@ -114,7 +128,8 @@ describe('SqsConsumer: retries and dead letters on ElasticMQ', () => {
     });
     expect(app.status()[0]).toMatchObject({
       state: 'running',
-      handled: 0,
+      // The ignored event, acknowledged without a handler.
+      handled: 1,
       retried: 0,
       deadLettered: 4,
       inFlight: 0,
