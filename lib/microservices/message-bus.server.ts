@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { isObservable, lastValueFrom } from 'rxjs';
 import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
 import { buildMessageTypeRegistry } from '../message/message-type-registry';
 import { resolveModuleOptions } from '../options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
+import { toHandlerInvocation } from '../pipeline/handler-invocation';
 import { startConsumers } from '../runtime/start-consumers';
 import { KafkaClient } from '../transports/kafka/kafka.client';
 import { MessageTransports } from '../transports/message-transports';
@@ -56,13 +56,7 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
       return [
         {
           name: `pattern ${message.type}`,
-          invoke: async (payload, context) => {
-            const result: unknown = await handler(payload, context);
-            // Nest's RPC exception handling answers with an erroring Observable: unwrap it.
-            return isObservable(result)
-              ? lastValueFrom(result, { defaultValue: undefined })
-              : result;
-          },
+          invoke: toHandlerInvocation(handler),
         },
       ];
     }, registry);
