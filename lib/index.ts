@@ -84,6 +84,7 @@ export type { Settlement } from './dispatch/settlement-policy';
 export type { UnhandledAction } from './dispatch/unhandled-policy';
 export { DuplicateInstructionHandlerError } from './errors/duplicate-instruction-handler.error';
 export { RequestScopedHandlerError } from './errors/request-scoped-handler.error';
+export { UnresolvedEnhancerError, type EnhancerKind } from './errors/unresolved-enhancer.error';
 
 // Transports
 export type { TransportName } from './interfaces/transport-name';

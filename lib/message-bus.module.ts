@@ -1,9 +1,11 @@
 import {
   Inject,
+  Logger,
   Module,
   Optional,
   type DynamicModule,
   type OnApplicationShutdown,
+  type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
@@ -96,9 +98,13 @@ const providers: Provider[] = [
 })
 export class MessageBusModule
   extends ConfigurableMessageBusModule
-  implements OnApplicationShutdown
+  implements OnModuleInit, OnApplicationShutdown
 {
+  private readonly logger = new Logger('MessageBus');
+
   constructor(
+    private readonly explorer: MessageHandlerExplorer,
+    private readonly registry: MessageHandlerRegistry,
     @Optional() @Inject(SqsClient) private readonly sqsClient?: SqsClient,
     @Optional() @Inject(KafkaClient) private readonly kafkaClient?: KafkaClient,
   ) {
@@ -121,6 +127,15 @@ export class MessageBusModule
       );
     }
     return super.forRootAsync(options);
+  }
+
+  /** Registers the handlers the explorer found, before any consumer starts (at bootstrap). */
+  onModuleInit(): void {
+    for (const handler of this.explorer.explore()) this.registry.add(handler);
+    for (const handler of this.registry.all()) {
+      const from = handler.source ? ` from ${handler.source}` : '';
+      this.logger.log(`${handler.kind} ${handler.type}${from} → ${handler.name}`);
+    }
   }
 
   /** Clients close after the consumers have stopped (ConsumerOrchestrator's shutdown hooks). */

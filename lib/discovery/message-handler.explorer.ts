@@ -1,23 +1,24 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { isObservable, lastValueFrom } from 'rxjs';
 import { MessageBusParamsFactory } from '../dispatch/message-bus-params.factory';
-import type { MessageBusContext } from '../dispatch/message-bus.context';
 import { RequestScopedHandlerError } from '../errors/request-scoped-handler.error';
 import { MESSAGE_BUS_CONTEXT_TYPE } from '../message-bus.constants';
+import { toHandlerInvocation, type NestHandlerCall } from '../pipeline/handler-invocation';
+import { assertEnhancersResolve } from './enhancer-resolution';
+import { hostModuleContextCreator } from './host-module-context-creator';
 import { MessageHandlerMetadataAccessor } from './message-handler-metadata.accessor';
-import { MessageHandlerRegistry } from './message-handler.registry';
+import type { MessageHandler } from './message-handler';
 
 /**
- * Finds @OnInstruction / @OnEvent methods in controllers and providers at module init and
- * registers them, each wrapped by Nest's ExternalContextCreator in the `rpc` context so that
- * guards, interceptors, pipes and exception filters apply as they do to microservice handlers.
+ * Finds the @OnInstruction / @OnEvent methods of the app's controllers and providers, each
+ * wrapped by Nest's ExternalContextCreator in the `rpc` context (with the host's own module,
+ * see hostModuleContextCreator) so that guards, interceptors, pipes and exception filters
+ * apply as they do to microservice handlers. It only finds: MessageBusModule registers.
  */
 @Injectable()
-export class MessageHandlerExplorer implements OnModuleInit {
-  private readonly logger = new Logger('MessageBus');
+export class MessageHandlerExplorer {
   private readonly paramsFactory = new MessageBusParamsFactory();
 
   constructor(
@@ -25,26 +26,40 @@ export class MessageHandlerExplorer implements OnModuleInit {
     private readonly scanner: MetadataScanner,
     private readonly accessor: MessageHandlerMetadataAccessor,
     private readonly contextCreator: ExternalContextCreator,
-    private readonly registry: MessageHandlerRegistry,
   ) {}
 
-  onModuleInit(): void {
-    const wrappers = [...this.discovery.getControllers(), ...this.discovery.getProviders()];
+  explore(): MessageHandler[] {
+    const handlers: MessageHandler[] = [];
     const seen = new Set<object>();
-    for (const wrapper of wrappers) {
+    for (const wrapper of this.hosts()) {
       const { instance } = wrapper;
       if (!instance || typeof instance !== 'object' || seen.has(instance)) continue;
       seen.add(instance);
-      this.exploreInstance(wrapper, instance as Record<string, unknown>);
+      handlers.push(...this.exploreInstance(wrapper, instance as Record<string, unknown>));
     }
-    for (const handler of this.registry.all()) {
-      this.logger.log(
-        `${handler.kind} ${handler.type}${handler.source ? ` from ${handler.source}` : ''} → ${handler.name}`,
-      );
-    }
+    return handlers;
   }
 
-  private exploreInstance(wrapper: InstanceWrapper, instance: Record<string, unknown>): void {
+  /**
+   * Controllers and providers, aliases left out and classes Nest built first: a factory or
+   * value provider may hand out an instance that a class provider of another module holds,
+   * and that class provider's module is the one with its enhancers (as in Nest's own lookup).
+   */
+  private hosts(): InstanceWrapper[] {
+    const wrappers = [...this.discovery.getControllers(), ...this.discovery.getProviders()];
+    return wrappers
+      .filter((wrapper) => !wrapper.isAlias)
+      .sort((a, b) => Number(a.isNotMetatype) - Number(b.isNotMetatype));
+  }
+
+  private exploreInstance(
+    wrapper: InstanceWrapper,
+    instance: Record<string, unknown>,
+  ): MessageHandler[] {
+    const handlers: MessageHandler[] = [];
+    const creator = wrapper.host
+      ? hostModuleContextCreator(this.contextCreator, wrapper.host.token)
+      : this.contextCreator;
     const prototype = Object.getPrototypeOf(instance) as object;
     for (const methodName of this.scanner.getAllMethodNames(prototype)) {
       const method = instance[methodName] as (...args: unknown[]) => unknown;
@@ -53,8 +68,9 @@ export class MessageHandlerExplorer implements OnModuleInit {
       const name = `${instance.constructor.name}.${methodName}`;
       if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient)
         throw new RequestScopedHandlerError(name);
+      assertEnhancersResolve(wrapper.host, instance, methodName, name);
 
-      const call = this.contextCreator.create(
+      const call = creator.create(
         instance,
         method,
         methodName,
@@ -64,13 +80,10 @@ export class MessageHandlerExplorer implements OnModuleInit {
         undefined,
         undefined,
         MESSAGE_BUS_CONTEXT_TYPE,
-      );
-      // An exception filter may answer with an Observable, as RPC filters do (throwError).
-      const invoke = async (payload: object, context: MessageBusContext): Promise<unknown> => {
-        const result: unknown = await call(payload, context);
-        return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
-      };
-      for (const binding of bindings) this.registry.add({ ...binding, name, invoke });
+      ) as NestHandlerCall;
+      const invoke = toHandlerInvocation(call);
+      for (const binding of bindings) handlers.push({ ...binding, name, invoke });
     }
+    return handlers;
   }
 }
