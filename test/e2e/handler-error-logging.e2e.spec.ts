@@ -1,0 +1,158 @@
+import {
+  Catch,
+  Controller,
+  Injectable,
+  ConsoleLogger,
+  Logger,
+  UseFilters,
+  type ArgumentsHost,
+  type ExceptionFilter,
+  type LoggerService,
+} from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { ExternalContextCreator } from '@nestjs/core';
+import { Payload } from '@nestjs/microservices';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { EventType, InstructionType, OnEvent, OnInstruction } from 'nestjs-message-bus';
+import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { paymentMessage, statusEvent } from './fixtures/messages';
+
+interface LogLine {
+  readonly level: string;
+  readonly context: string | undefined;
+  readonly text: string;
+}
+
+/** Keeps what Nest and the library log, with the context Nest passes last. */
+class RecordingLogger implements LoggerService {
+  readonly lines: LogLine[] = [];
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.record('log', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.record('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.record('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.record('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.record('verbose', message, rest);
+  }
+
+  private record(level: string, message: unknown, rest: unknown[]): void {
+    const context = rest.length > 0 ? String(rest[rest.length - 1]) : undefined;
+    const text = message instanceof Error ? `${message.name}: ${message.message}` : String(message);
+    this.lines.push({ level, context, text });
+  }
+}
+
+class LedgerDownError extends Error {
+  override readonly name = 'LedgerDownError';
+}
+
+const filtered: unknown[] = [];
+
+/**
+ * A user's filter that only records the error and answers nothing, so the error goes on to
+ * Nest's default handling: exactly where Nest's ExternalExceptionFilter logs it.
+ */
+@Catch(LedgerDownError)
+class AuditFilter implements ExceptionFilter {
+  catch(error: LedgerDownError, _host: ArgumentsHost): void {
+    filtered.push(error);
+  }
+}
+
+const thrown = new Map<string, LedgerDownError>();
+const fail = (host: string, reference: string): never => {
+  const error = new LedgerDownError(`ledger down for ${reference}`);
+  thrown.set(host, error);
+  throw error;
+};
+
+@Controller()
+class FailingController {
+  @OnInstruction(InstructionType.PAYMENT)
+  @UseFilters(AuditFilter)
+  onPayment(@Payload('reference') reference: string) {
+    fail('controller', reference);
+  }
+}
+
+@Injectable()
+class FailingProvider {
+  @OnEvent(EventType.TRANSACTION_STATUS_UPDATE)
+  onStatus(@Payload('reference') reference: string) {
+    fail('provider', reference);
+  }
+
+  /** Not a bus handler: called through Nest's own ExternalContextCreator, as other libraries do. */
+  notABusHandler() {
+    throw new LedgerDownError('outside the bus');
+  }
+}
+
+describe('a failed handler attempt is not logged by Nest as well', () => {
+  const logger = new RecordingLogger();
+  let app: TestingModule;
+  let bus: MessageBusTestBus;
+
+  beforeAll(async () => {
+    app = await Test.createTestingModule({
+      imports: [MessageBusTestingModule.forRoot()],
+      controllers: [FailingController],
+      providers: [FailingProvider],
+    }).compile();
+    app.useLogger(logger);
+    await app.init();
+    bus = MessageBusTestBus.from(app);
+  });
+  afterAll(async () => {
+    await app.close();
+    Logger.overrideLogger(new ConsoleLogger());
+  });
+  beforeEach(() => {
+    logger.lines.length = 0;
+    filtered.length = 0;
+  });
+
+  it.each([
+    { host: 'controller', message: () => paymentMessage('R-1'), filter: 'a user filter' },
+    { host: 'provider', message: () => statusEvent('R-1'), filter: 'no filter' },
+  ])(
+    'on a $host with $filter: no ExceptionsHandler line, and the error comes out unchanged',
+    async ({ host, message, filter }) => {
+      const outcome = await bus.dispatch(message());
+
+      expect(outcome.status).toBe('failed');
+      expect(outcome.status === 'failed' && outcome.error).toBe(thrown.get(host));
+      expect(filtered).toEqual(filter === 'no filter' ? [] : [thrown.get(host)]);
+      expect(logger.lines.filter((line) => line.context === 'ExceptionsHandler')).toEqual([]);
+    },
+  );
+
+  it('leaves Nest logging errors of the rest of the app as before', async () => {
+    const provider = app.get(FailingProvider);
+    const call = app
+      .get(ExternalContextCreator)
+      .create(
+        provider,
+        provider.notABusHandler.bind(provider),
+        'notABusHandler',
+        ROUTE_ARGS_METADATA,
+      );
+
+    await expect(call()).rejects.toThrow('outside the bus');
+
+    expect(logger.lines).toContainEqual({
+      level: 'error',
+      context: 'ExceptionsHandler',
+      text: 'LedgerDownError: outside the bus',
+    });
+  });
+});
