@@ -5,7 +5,7 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { MessageBusParamsFactory } from '../dispatch/message-bus-params.factory';
 import { RequestScopedHandlerError } from '../errors/request-scoped-handler.error';
 import { MESSAGE_BUS_CONTEXT_TYPE } from '../message-bus.constants';
-import { toHandlerInvocation, type NestHandlerCall } from '../pipeline/handler-invocation';
+import { toHandlerInvocation, type NestHandlerCall } from '../dispatch/handler-invocation';
 import { assertEnhancersResolve } from './enhancer-resolution';
 import { hostModuleContextCreator } from './host-module-context-creator';
 import { MessageHandlerMetadataAccessor } from './message-handler-metadata.accessor';

@@ -1,5 +1,5 @@
 import type { MessageHandlerMetadata } from '../interfaces/message-handler-metadata.interface';
-import type { HandlerInvocation } from '../pipeline/handler-invocation';
+import type { HandlerInvocation } from '../dispatch/handler-invocation';
 
 /** A discovered handler, ready to call with Nest's guards, interceptors, pipes and filters around it. */
 export interface MessageHandler extends MessageHandlerMetadata {

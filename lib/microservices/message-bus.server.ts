@@ -6,7 +6,7 @@ import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-o
 import { buildMessageTypeRegistry } from '../message/message-type-registry';
 import { resolveModuleOptions } from '../options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
-import { toHandlerInvocation } from '../pipeline/handler-invocation';
+import { toHandlerInvocation } from '../dispatch/handler-invocation';
 import { startConsumers } from '../runtime/start-consumers';
 import { KafkaClient } from '../transports/kafka/kafka.client';
 import { MessageTransports } from '../transports/message-transports';

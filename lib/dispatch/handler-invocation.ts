@@ -1,5 +1,5 @@
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { MessageBusContext } from '../dispatch/message-bus.context';
+import type { MessageBusContext } from './message-bus.context';
 
 /** How the pipeline calls one handler: the validated payload and its context in, the settled result out. */
 export type HandlerInvocation = (payload: object, context: MessageBusContext) => Promise<unknown>;
