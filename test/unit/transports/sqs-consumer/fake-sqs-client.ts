@@ -6,6 +6,22 @@ import type { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
 
 export const BASE = 'http://fake-sqs/000000000000';
 
+/** How often a long poll looks for visible messages again. */
+const LONG_POLL_CHECK_MS = 5;
+
+/** One wait of a long poll; an abort ends it at once, as it does the SDK's HTTP request. */
+function pollPause(signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, LONG_POLL_CHECK_MS);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 interface FakeMessage {
   readonly id: string;
   readonly body: string;
@@ -119,7 +135,7 @@ export class FakeSqsClient {
       if (visible.length > 0 || now >= deadline) {
         return visible.map((message) => this.deliver(message, options.visibilityTimeout ?? 30));
       }
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await pollPause(options.abortSignal);
     }
   }
 
