@@ -65,12 +65,15 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
   beforeEach(() => useFakeClock({ immediates: true }));
 
   afterEach(async () => {
-    await advanceUntilSettled(
-      'every consumer to stop',
-      Promise.all(consumers.splice(0).map((consumer) => consumer.stop(0))),
-    );
-    vi.useRealTimers();
-    vi.restoreAllMocks();
+    try {
+      await advanceUntilSettled(
+        'every consumer to stop',
+        Promise.all(consumers.splice(0).map((consumer) => consumer.stop(0))),
+      );
+    } finally {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    }
   });
 
   it('hands the handler the SQS delivery: queue, raw body, receive count as attempt, ids', async () => {
