@@ -1,4 +1,5 @@
 import { SqsBatchError } from '../../../../lib/errors/sqs-batch.error';
+import { sleep } from '../../../../lib/transports/sqs/consumer/sqs-consumer-backoff';
 import type { SqsVisibilityChange } from '../../../../lib/transports/sqs/sqs-batch-result.interface';
 import type { SqsReceiveManyOptions } from '../../../../lib/transports/sqs/sqs-receive-options.interface';
 import type { SqsReceivedMessage } from '../../../../lib/transports/sqs/sqs-received-message.interface';
@@ -8,19 +9,6 @@ export const BASE = 'http://fake-sqs/000000000000';
 
 /** How often a long poll looks for visible messages again. */
 const LONG_POLL_CHECK_MS = 5;
-
-/** One wait of a long poll; an abort ends it at once, as it does the SDK's HTTP request. */
-function pollPause(signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, LONG_POLL_CHECK_MS);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 interface FakeMessage {
   readonly id: string;
@@ -135,7 +123,8 @@ export class FakeSqsClient {
       if (visible.length > 0 || now >= deadline) {
         return visible.map((message) => this.deliver(message, options.visibilityTimeout ?? 30));
       }
-      await pollPause(options.abortSignal);
+      // An abort ends the wait at once, as it ends the SDK's HTTP request.
+      await sleep(LONG_POLL_CHECK_MS, options.abortSignal);
     }
   }
 
