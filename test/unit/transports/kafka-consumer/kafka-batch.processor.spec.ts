@@ -1,10 +1,11 @@
 import type { KafkaMessage } from 'kafkajs';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KafkaAbandonment } from '../../../../lib/transports/kafka/consumer/kafka-abandonment';
 import { KafkaBatchProcessor } from '../../../../lib/transports/kafka/consumer/kafka-batch.processor';
 import { KafkaGroupGeneration } from '../../../../lib/transports/kafka/consumer/kafka-group-generation';
 import type { KafkaMessageSettlement } from '../../../../lib/transports/kafka/consumer/kafka-message.processor';
 import { KafkaRetryWaits } from '../../../../lib/transports/kafka/consumer/kafka-retry-waits';
+import { useFakeClock } from '../../../support/fake-clock';
 import { fakeBatchPayload, kafkaMessage, settle } from './kafka-consumer-fakes';
 
 type Step = KafkaMessageSettlement | (() => Promise<KafkaMessageSettlement>);
@@ -46,7 +47,14 @@ const offsets = (...list: string[]): KafkaMessage[] => list.map((offset) => kafk
 const rebalance = (): Error =>
   Object.assign(new Error('The group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
 
+// The heartbeat, the retry wait and the commit interval run on the fake clock; `settle()`
+// still waits for a real turn of the event loop, so immediates stay real.
 describe('KafkaBatchProcessor', () => {
+  beforeEach(() => useFakeClock());
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('works through the messages in order, then resolves the last one and commits the next offset', async () => {
     const { processor, processed } = setup();
     const { payload, log } = fakeBatchPayload(offsets('5', '6', '7'), { partition: 2 });
@@ -67,6 +75,24 @@ describe('KafkaBatchProcessor', () => {
     await processor.process(payload, new KafkaGroupGeneration());
 
     expect(log).toEqual(['resolve 0', 'commit 1', 'resolve 1', 'commit 2']);
+  });
+
+  it('commits mid-batch only once the commit interval has gone by since the last commit', async () => {
+    const { processor } = setup(
+      {
+        // Message 1 takes the whole interval; 0 and 2 take no time.
+        '1': async () => {
+          vi.advanceTimersByTime(1_000);
+          return 'settled';
+        },
+      },
+      { commitIntervalMs: 1_000 },
+    );
+    const { payload, log } = fakeBatchPayload(offsets('0', '1', '2', '3'));
+
+    await processor.process(payload, new KafkaGroupGeneration());
+
+    expect(log).toEqual(['resolve 1', 'commit 2', 'resolve 3', 'commit 4']);
   });
 
   it('stops at an abandoned message: neither it nor anything after it is resolved or committed', async () => {
@@ -92,7 +118,10 @@ describe('KafkaBatchProcessor', () => {
     expect(payload.pause).toHaveBeenCalledTimes(1);
     expect(retryWaits.size).toBe(1);
     expect(resumed).toEqual([]);
-    await vi.waitFor(() => expect(resumed).toEqual([3]), { timeout: 1_000, interval: 5 });
+    await vi.advanceTimersByTimeAsync(29);
+    expect(resumed).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(resumed).toEqual([3]);
   });
 
   it('delivers the waiting message again as its next attempt, and the messages after it as first attempts', async () => {
@@ -219,11 +248,15 @@ describe('KafkaBatchProcessor', () => {
     const generation = new KafkaGroupGeneration();
 
     const processing = processor.process(payload, generation);
-    await vi.waitFor(() => expect(generation.reason).toBe('lost'), {
-      timeout: 2_000,
-      interval: 20,
-    });
-    expect(vi.mocked(payload.heartbeat).mock.calls.length).toBeGreaterThanOrEqual(2);
+    // kafkajs sends a heartbeat only once its interval has passed, so the batch asks at half of it.
+    await vi.advanceTimersByTimeAsync(49);
+    expect(payload.heartbeat).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(payload.heartbeat).toHaveBeenCalledTimes(1);
+    expect(generation.reason).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(payload.heartbeat).toHaveBeenCalledTimes(2);
+    expect(generation.reason).toBe('lost');
     finish('settled');
 
     await expect(processing).rejects.toBe(error);
@@ -232,7 +265,7 @@ describe('KafkaBatchProcessor', () => {
       expect.stringMatching(/Group g is rebalancing .*partition 0 stops after its current message/),
     );
     const calls = vi.mocked(payload.heartbeat).mock.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await vi.advanceTimersByTimeAsync(250);
     expect(vi.mocked(payload.heartbeat).mock.calls.length).toBe(calls);
   });
 

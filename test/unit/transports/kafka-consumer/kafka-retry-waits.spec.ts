@@ -1,5 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KafkaRetryWaits } from '../../../../lib/transports/kafka/consumer/kafka-retry-waits';
+import { useFakeClock } from '../../../support/fake-clock';
 
 function setup() {
   const resumed: number[] = [];
@@ -8,14 +9,23 @@ function setup() {
 }
 
 describe('KafkaRetryWaits', () => {
+  beforeEach(() => useFakeClock());
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('resumes the partition once the delay has passed, and not before', async () => {
     const { waits, resumed } = setup();
     waits.wait(2, '40', 1, 40);
 
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await vi.advanceTimersByTimeAsync(39);
     expect(resumed).toEqual([]);
-    await vi.waitFor(() => expect(resumed).toEqual([2]), { timeout: 1_000, interval: 5 });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(resumed).toEqual([2]);
     expect(waits.size).toBe(1);
+    // Once: the wait does not resume the partition again.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(resumed).toEqual([2]);
   });
 
   it('gives the waiting offset its next attempt, any other offset attempt 1, and then forgets the wait', () => {
@@ -31,7 +41,7 @@ describe('KafkaRetryWaits', () => {
     expect(resumed).toEqual([]);
   });
 
-  it('after a rebalance keeps the waits of the partitions still assigned and resumes the others at once', () => {
+  it('after a rebalance keeps the waits of the partitions still assigned and resumes the others at once', async () => {
     const { waits, resumed } = setup();
     waits.wait(0, '1', 1, 60_000);
     waits.wait(1, '2', 1, 60_000);
@@ -41,6 +51,8 @@ describe('KafkaRetryWaits', () => {
 
     expect(resumed.sort()).toEqual([0, 2]);
     expect(waits.size).toBe(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(resumed.sort()).toEqual([0, 1, 2]);
     expect(waits.attemptOf(1, '2')).toBe(2);
   });
 
@@ -50,8 +62,9 @@ describe('KafkaRetryWaits', () => {
     waits.wait(1, '2', 1, 5);
 
     expect(waits.clear()).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await vi.advanceTimersByTimeAsync(30);
     expect(resumed).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
     expect(waits.size).toBe(0);
   });
 });

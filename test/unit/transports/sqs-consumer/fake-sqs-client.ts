@@ -1,10 +1,14 @@
 import { SqsBatchError } from '../../../../lib/errors/sqs-batch.error';
+import { sleep } from '../../../../lib/transports/sqs/consumer/sqs-consumer-backoff';
 import type { SqsVisibilityChange } from '../../../../lib/transports/sqs/sqs-batch-result.interface';
 import type { SqsReceiveManyOptions } from '../../../../lib/transports/sqs/sqs-receive-options.interface';
 import type { SqsReceivedMessage } from '../../../../lib/transports/sqs/sqs-received-message.interface';
 import type { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
 
 export const BASE = 'http://fake-sqs/000000000000';
+
+/** How often a long poll looks for visible messages again. */
+const LONG_POLL_CHECK_MS = 5;
 
 interface FakeMessage {
   readonly id: string;
@@ -119,7 +123,8 @@ export class FakeSqsClient {
       if (visible.length > 0 || now >= deadline) {
         return visible.map((message) => this.deliver(message, options.visibilityTimeout ?? 30));
       }
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      // An abort ends the wait at once, as it ends the SDK's HTTP request.
+      await sleep(LONG_POLL_CHECK_MS, options.abortSignal);
     }
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqsClientClosedError } from '../../../../lib/errors/sqs-client-closed.error';
 import { SqsConsumerFailedError } from '../../../../lib/errors/sqs-consumer-failed.error';
 import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
@@ -8,6 +8,7 @@ import {
   sleep,
 } from '../../../../lib/transports/sqs/consumer/sqs-consumer-backoff';
 import { isPermanentSqsError } from '../../../../lib/transports/sqs/consumer/sqs-consumer-errors';
+import { useFakeClock } from '../../../support/fake-clock';
 
 const operation = (code: string, httpStatusCode?: number) =>
   new SqsOperationError({ operation: 'ReceiveMessage', queue: 'q', code, httpStatusCode });
@@ -53,12 +54,46 @@ describe('receiveBackoffMs', () => {
 });
 
 describe('sleep', () => {
+  beforeEach(() => useFakeClock());
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('ends early when its signal aborts', async () => {
     const abort = new AbortController();
     const started = Date.now();
-    const sleeping = sleep(10_000, abort.signal);
+    let done = false;
+    void sleep(10_000, abort.signal).then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(done).toBe(false);
+
     abort.abort();
-    await sleeping;
-    expect(Date.now() - started).toBeLessThan(1_000);
+    await vi.advanceTimersByTimeAsync(0);
+
+    // The clock did not move for it: the abort alone ended the wait, and left no timer behind.
+    expect(done).toBe(true);
+    expect(Date.now() - started).toBe(1_000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('waits the whole time without a signal, and not at all when its signal has already aborted', async () => {
+    let done = false;
+    void sleep(10_000).then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done).toBe(true);
+
+    let skipped = false;
+    void sleep(10_000, AbortSignal.abort()).then(() => {
+      skipped = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(skipped).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -1,15 +1,20 @@
 import { DEFAULT_UNHANDLED_POLICY } from '../../../../lib/dispatch/unhandled-policy';
 import { Logger } from '@nestjs/common';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DispatchOutcome } from '../../../../lib/dispatch/delivery-outcome';
 import { RetryPolicy } from '../../../../lib/dispatch/retry-policy';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
 import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
 import type { MessageBusMessage } from '../../../../lib/message/message-bus-message';
 import type { ResolvedSqsConsumer } from '../../../../lib/options/resolved-options';
+import {
+  SQS_BATCH_FLUSH_DELAY_MS,
+  SQS_EMPTY_SHORT_POLL_PAUSE_MS,
+} from '../../../../lib/transports/sqs/consumer/sqs-consumer.constants';
 import { SqsConsumer } from '../../../../lib/transports/sqs/sqs.consumer';
 import type { InboundDelivery } from '../../../../lib/dispatch/inbound-delivery.interface';
 import type { DeliveryHandler } from '../../../../lib/transports/transport.interface';
+import { advanceUntil, advanceUntilSettled, useFakeClock } from '../../../support/fake-clock';
 import { BASE, FakeSqsClient } from './fake-sqs-client';
 
 const message = {
@@ -51,20 +56,24 @@ async function start(
   return consumer;
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
+/** A handler's own work: fake time, like everything else here. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Every wait below is on the fake clock: the budgets are fake milliseconds, which the loop's
+// own delays (receive backoff, retry visibility, batch flush, stop timeout) must fit in.
 describe('SqsConsumer (against an in-memory SQS)', () => {
+  beforeEach(() => useFakeClock({ immediates: true }));
+
   afterEach(async () => {
-    await Promise.all(consumers.splice(0).map((consumer) => consumer.stop(0)));
-    vi.restoreAllMocks();
+    try {
+      await advanceUntilSettled(
+        'every consumer to stop',
+        Promise.all(consumers.splice(0).map((consumer) => consumer.stop(0))),
+      );
+    } finally {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    }
   });
 
   it('hands the handler the SQS delivery: queue, raw body, receive count as attempt, ids', async () => {
@@ -76,7 +85,7 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
       return HANDLED;
     });
 
-    await until('the delete', () => fake.deletes.length === 1);
+    await advanceUntil('the delete', () => fake.deletes.length === 1);
 
     expect(deliveries).toEqual([
       {
@@ -100,11 +109,12 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
     let peakHeld = 0;
     const consumer = await start(
       fake,
-      async () => {
+      async (delivery) => {
         running += 1;
         peak = Math.max(peak, running);
         peakHeld = Math.max(peakHeld, started.consumer?.status().inFlight ?? 0);
-        await sleep(5 + Math.random() * 10);
+        // 5 to 14 ms, spread over the backlog, so handlers finish out of receive order.
+        await sleep(5 + ((Number(String(delivery.body).slice('body-'.length)) * 7) % 10));
         running -= 1;
         return HANDLED;
       },
@@ -112,7 +122,7 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
     );
     started.consumer = consumer;
 
-    await until('every delete', () => fake.deletes.length === 120);
+    await advanceUntil('every delete', () => fake.deletes.length === 120);
 
     expect(peak).toBeLessThanOrEqual(15);
     expect(peakHeld).toBeLessThanOrEqual(15);
@@ -130,21 +140,26 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
     const fake = new FakeSqsClient();
     const id = fake.send('x');
     const attempts: number[] = [];
+    const startedAt: number[] = [];
     const consumer = await start(
       fake,
       async (delivery) => {
         attempts.push(delivery.attempt);
+        startedAt.push(Date.now());
         return delivery.attempt === 1 ? FAILED : HANDLED;
       },
       { retry: new RetryPolicy({ maxAttempts: 3, initialDelayMs: 100 }) },
     );
 
-    await until('the retry delay', () => fake.visibilityChanges.length === 1);
+    await advanceUntil('the retry delay', () => fake.visibilityChanges.length === 1);
+    const delayedAt = Date.now();
     // 100 ms is rounded up to the one second SQS can express.
     expect(fake.visibilityChanges).toEqual([{ id, visibilityTimeout: 1 }]);
-    await until('the delete', () => fake.deletes.length === 1, 3_000);
+    await advanceUntil('the delete', () => fake.deletes.length === 1, 3_000);
 
     expect(attempts).toEqual([1, 2]);
+    // The second attempt is SQS's redelivery after that second, not one of the consumer's own.
+    expect(startedAt[1] - delayedAt).toBeGreaterThanOrEqual(1_000);
     expect(consumer.status()).toMatchObject({ handled: 1, retried: 1, deadLettered: 0 });
   });
 
@@ -153,7 +168,7 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
     fake.send('not json');
     const consumer = await start(fake, async () => REJECTED);
 
-    await until('the delete', () => fake.deletes.length === 1);
+    await advanceUntil('the delete', () => fake.deletes.length === 1);
 
     expect(fake.deadLetters).toEqual([
       expect.objectContaining({
@@ -182,7 +197,7 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
     const errors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const consumer = await start(fake, async () => REJECTED);
 
-    await until('the visibility change', () => fake.visibilityChanges.length === 1);
+    await advanceUntil('the visibility change', () => fake.visibilityChanges.length === 1);
 
     expect(fake.deletes).toEqual([]);
     expect(fake.visibilityChanges[0]).toMatchObject({ id });
@@ -203,7 +218,7 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
       retry: new RetryPolicy({ maxAttempts: 1, initialDelayMs: 2_000, multiplier: 1 }),
     });
 
-    await until('the visibility change', () => fake.visibilityChanges.length === 1);
+    await advanceUntil('the visibility change', () => fake.visibilityChanges.length === 1);
 
     expect(fake.deletes).toEqual([]);
     expect(fake.deadLetters).toEqual([]);
@@ -221,7 +236,7 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
       throw new Error('bug');
     });
 
-    await until('the retry', () => fake.visibilityChanges.length === 1);
+    await advanceUntil('the retry', () => fake.visibilityChanges.length === 1);
     expect(consumer.status().retried).toBe(1);
   });
 
@@ -232,7 +247,7 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
     const warnings = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     await start(fake, async () => HANDLED);
 
-    await until('the warning', () => warnings.mock.calls.length > 0);
+    await advanceUntil('the warning', () => warnings.mock.calls.length > 0);
     expect(String(warnings.mock.calls[0][0])).toMatch(
       /Could not delete PAYMENT \(idempotency_key key-1\) from sqs:orders .*ReceiptHandleIsInvalid.*delivered again/,
     );
@@ -257,16 +272,26 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
       },
       { concurrency: 4, visibilityTimeout: 60 },
     );
-    await until('4 handlers running', () => started === 4);
+    await advanceUntil('4 handlers running', () => started === 4);
     const receivesBeforeStop = fake.receives.length;
+    const idOf = (body: string) => ids.find((entry) => entry.body === body)!.id;
 
     const stopping = Date.now();
-    await consumer.stop(300);
-    const took = Date.now() - stopping;
+    let stoppedAt: number | undefined;
+    const stopped = consumer.stop(300).then(() => {
+      stoppedAt = Date.now();
+    });
+    // Until its timeout, stop() waits for the slow handlers and gives nothing back.
+    await vi.advanceTimersByTimeAsync(299);
+    expect(stoppedAt).toBeUndefined();
+    expect(fake.visibilityChanges).toEqual([]);
+    expect(fake.deletes.sort()).toEqual([idOf('quick-1'), idOf('quick-2')].sort());
+    await advanceUntilSettled('stop', stopped, 1_000);
 
-    const idOf = (body: string) => ids.find((entry) => entry.body === body)!.id;
-    expect(took).toBeGreaterThanOrEqual(290);
-    expect(took).toBeLessThan(1_500);
+    const took = stoppedAt! - stopping;
+    expect(took).toBeGreaterThanOrEqual(300);
+    // The timeout, then one release batch: its flush delay, and a few fake I/O turns.
+    expect(took).toBeLessThanOrEqual(300 + SQS_BATCH_FLUSH_DELAY_MS + 5);
     expect(fake.deletes.sort()).toEqual([idOf('quick-1'), idOf('quick-2')].sort());
     expect(fake.visibilityChanges.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       [
@@ -278,7 +303,7 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
 
     // The slow handlers finish after their messages went back: no delete, no count.
     slowRelease.forEach((release) => release());
-    await sleep(50);
+    await vi.advanceTimersByTimeAsync(50);
     expect(fake.deletes).toHaveLength(2);
     expect(consumer.status().handled).toBe(2);
     expect(fake.receives.length).toBeLessThanOrEqual(receivesBeforeStop + 1);
@@ -288,20 +313,26 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
     const fake = new FakeSqsClient();
     await start(fake, async () => HANDLED, { waitTimeSeconds: 0, pollers: 2 });
 
-    await sleep(300);
+    await vi.advanceTimersByTimeAsync(300);
 
     // Two pollers, one empty receive each, then a pause.
-    expect(fake.receives.length).toBeLessThanOrEqual(4);
+    expect(fake.receives).toHaveLength(2);
+    // The pause is SQS_EMPTY_SHORT_POLL_PAUSE_MS: then one more receive each.
+    await vi.advanceTimersByTimeAsync(SQS_EMPTY_SHORT_POLL_PAUSE_MS - 300 - 5);
+    expect(fake.receives).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(fake.receives).toHaveLength(4);
   });
 
   it('stop() aborts a long poll at once', async () => {
     const fake = new FakeSqsClient();
     const consumer = await start(fake, async () => HANDLED, { waitTimeSeconds: 20 });
-    await until('the long poll', () => fake.receives.length === 1);
+    await advanceUntil('the long poll', () => fake.receives.length === 1);
 
     const stopping = Date.now();
-    await consumer.stop(5_000);
+    await advanceUntilSettled('stop', consumer.stop(5_000), 500);
 
+    // Far less than the 20 s the poll would have lasted, or the 5 s stop would have waited.
     expect(Date.now() - stopping).toBeLessThan(500);
     expect(consumer.status().state).toBe('stopped');
   });
@@ -330,10 +361,10 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
       { queue: 'orders.fifo', deadLetterQueue: 'orders-dlq.fifo', concurrency: 10 },
     );
 
-    await until('a3 to be given back', () =>
+    await advanceUntil('a3 to be given back', () =>
       fake.visibilityChanges.some((change) => change.id === a3),
     );
-    await consumer.stop(1_000);
+    await advanceUntilSettled('stop', consumer.stop(1_000), 2_000);
 
     expect(overlaps).toEqual([]);
     const groupA = calls.filter((call) => call.startsWith('a'));
@@ -359,10 +390,10 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
     vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const consumer = await start(fake, async () => HANDLED);
 
-    await until('reconnecting', () => consumer.status().state === 'reconnecting');
+    await advanceUntil('reconnecting', () => consumer.status().state === 'reconnecting');
     expect(consumer.status().lastError).toContain('ServiceUnavailable');
     fake.send('x');
-    await until('the message', () => fake.deletes.length === 1, 5_000);
+    await advanceUntil('the message', () => fake.deletes.length === 1, 5_000);
 
     expect(consumer.status().state).toBe('running');
     expect(fake.receives.length).toBeGreaterThanOrEqual(3);
@@ -381,8 +412,8 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
     const errors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const consumer = await start(fake, async () => HANDLED, { pollers: 1 });
 
-    await until('failed', () => consumer.status().state === 'failed');
-    await sleep(100);
+    await advanceUntil('failed', () => consumer.status().state === 'failed');
+    await vi.advanceTimersByTimeAsync(100);
 
     expect(fake.receives).toHaveLength(1);
     expect(consumer.status().lastError).toMatch(
