@@ -10,7 +10,7 @@ import {
   utf8Prefix,
 } from '../../../lib/errors/bounded-failure-text';
 import { MessageBusMessage, MessageValidationError } from '../../../lib/index';
-import { describeFailure } from '../../../lib/dispatch/dispatch-outcome';
+import { describeFailure } from '../../../lib/dispatch/delivery-outcome';
 import { longKeyEnvelope } from '../../support/poison-messages';
 
 const bytesOf = (text: string): number => Buffer.byteLength(text, 'utf8');
