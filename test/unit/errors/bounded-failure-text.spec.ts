@@ -107,8 +107,8 @@ describe('a validation failure on an attacker-chosen shape stays small', () => {
       describeFailure({ status: 'rejected', reason: 'invalid-message', error }),
     );
     expect(bytesOf(reason)).toBeLessThanOrEqual(FAILURE_TEXT_MAX_BYTES);
-    expect(reason.startsWith('invalid-message: MessageValidationError: Invalid message: payload.x')).toBe(
-      true,
-    );
+    expect(
+      reason.startsWith('invalid-message: MessageValidationError: Invalid message: payload.x'),
+    ).toBe(true);
   });
 });
