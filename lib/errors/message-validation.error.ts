@@ -1,3 +1,4 @@
+import { listProblems } from './bounded-failure-text';
 import { MessageBusError } from './message-bus.error';
 
 /** One offending field, named by its path on the wire (`payload.currency`, `meta_data.token`). */
@@ -8,7 +9,8 @@ export interface MessageFieldIssue {
 
 /**
  * A message, or the input meant to become one, broke the envelope or payload rules.
- * The message names every offending field; `issues` carries the same as data.
+ * The message names the offending fields (the first few, then how many more: the input
+ * decides how many there are); `issues` carries all of them as data.
  * Neither ever contains a field's value: values may be tokens or personal data.
  */
 export class MessageValidationError extends MessageBusError {
@@ -16,7 +18,7 @@ export class MessageValidationError extends MessageBusError {
   readonly issues: readonly MessageFieldIssue[];
 
   constructor(issues: readonly MessageFieldIssue[], summary = 'Invalid message') {
-    super(`${summary}: ${issues.flatMap((issue) => issue.problems).join('; ')}`);
+    super(`${summary}: ${listProblems(issues.flatMap((issue) => issue.problems))}`);
     this.issues = issues;
   }
 

@@ -1,3 +1,4 @@
+import { fieldPathOf, indexPathOf } from '../errors/bounded-failure-text';
 import { MessageValidationError } from '../errors/message-validation.error';
 
 /** Keys that could reach an object's prototype when copied onto it. */
@@ -60,12 +61,13 @@ function copyJson(value: unknown, path: string, depth: number): JsonValue {
     ]);
   }
   if (Array.isArray(value))
-    return value.map((item, index) => copyJson(item, `${path}[${index}]`, depth + 1));
+    return value.map((item, index) => copyJson(item, indexPathOf(path, index), depth + 1));
   if (typeof value === 'object') {
     const copy: { [key: string]: JsonValue } = {};
     for (const [key, entry] of Object.entries(value)) {
       if (FORBIDDEN_KEYS.has(key) || entry === undefined || typeof entry === 'function') continue;
-      copy[key] = copyJson(entry, `${path}.${key}`, depth + 1);
+      // Keys are the sender's: the path that names them in an error is bounded.
+      copy[key] = copyJson(entry, fieldPathOf(path, key), depth + 1);
     }
     return copy;
   }

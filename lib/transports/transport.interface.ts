@@ -33,6 +33,12 @@ export interface ConsumerStatus {
   readonly handled: number;
   readonly retried: number;
   readonly deadLettered: number;
+  /**
+   * Messages given up on whose dead letter the broker refused for good (not authorised, topic
+   * missing, too large even truncated): moved past, each logged at ERROR with its coordinates.
+   * Absent while there are none.
+   */
+  readonly deadLetterFailures?: number;
   /** Why the consumer is failed or reconnecting. */
   readonly lastError?: string;
 }

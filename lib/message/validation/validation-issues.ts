@@ -1,4 +1,5 @@
 import type { ValidationError } from 'class-validator';
+import { fieldPathOf } from '../../errors/bounded-failure-text';
 import type { MessageFieldIssue } from '../../errors/message-validation.error';
 
 /**
@@ -12,7 +13,8 @@ export function toFieldIssues(
 ): MessageFieldIssue[] {
   const issues: MessageFieldIssue[] = [];
   for (const error of errors) {
-    const field = `${prefix}.${error.property}`;
+    // A nested property may be a key of the input: the path is bounded.
+    const field = fieldPathOf(prefix, error.property);
     const problems = Object.values(error.constraints ?? {}).map((message) =>
       toFieldProblem(error.property, field, message),
     );

@@ -55,7 +55,12 @@ export class KafkaGroupMembers implements RunningConsumer {
       retried: sum('retried'),
       deadLettered: sum('deadLettered'),
     };
-    return lastError === undefined ? status : { ...status, lastError };
+    const deadLetterFailures = statuses.reduce(
+      (total, one) => total + (one.deadLetterFailures ?? 0),
+      0,
+    );
+    const counted = deadLetterFailures > 0 ? { ...status, deadLetterFailures } : status;
+    return lastError === undefined ? counted : { ...counted, lastError };
   }
 
   async stop(timeoutMs: number): Promise<void> {

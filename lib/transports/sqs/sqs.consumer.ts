@@ -6,6 +6,7 @@ import {
   type Settlement,
   type SettlementRules,
 } from '../../dispatch/settlement-policy';
+import { boundFailureText } from '../../errors/bounded-failure-text';
 import { MessageBusConfigurationError } from '../../errors/message-bus-configuration.error';
 import { SqsConsumerFailedError } from '../../errors/sqs-consumer-failed.error';
 import { SqsInvalidArgumentError } from '../../errors/sqs-invalid-argument.error';
@@ -363,16 +364,18 @@ export class SqsConsumer implements RunningConsumer {
       const delaySeconds = toVisibilitySeconds(
         this.subscription.retry.delayAfter(delivery.attempt),
       );
+      // Never deleted without its copy: whether SQS refused it for now or for good (queue
+      // deleted, access denied), it stays on the source queue.
       this.logger.error(
-        `Could not dead-letter ${what()} to ${deadLetters.deadLetterQueue} (${describeError(error)}); ` +
-          `it stays on ${this.subscription.queue} and comes back in ${delaySeconds}s`,
+        `Could not dead-letter ${what()} to ${deadLetters.deadLetterQueue} (${boundFailureText(describeError(error))}); ` +
+          `it stays on ${this.subscription.queue} and comes back in ${delaySeconds}s: ${boundFailureText(settlement.reason)}`,
       );
       await this.changeVisibility(held, delaySeconds, 'delay', what);
       return false;
     }
     this.counts.deadLettered += 1;
     this.logger.error(
-      `Dead-lettered ${what()} to ${deadLetters.deadLetterQueue}: ${settlement.reason}`,
+      `Dead-lettered ${what()} to ${deadLetters.deadLetterQueue}: ${boundFailureText(settlement.reason)}`,
     );
     this.acknowledge(held, what);
     return true;

@@ -11,13 +11,16 @@ export class KafkaConsumerStats {
   retried = 0;
   /** Messages published to the dead-letter topic. */
   deadLettered = 0;
+  /** Messages the dead-letter topic refused for good: committed past, left in their topic's log. */
+  deadLetterFailures = 0;
   /** Why the consumer is failed or reconnecting; cleared once it is back in its group. */
   lastError?: string;
 
   snapshot(name: string): ConsumerStatus {
-    const { state, inFlight, handled, retried, deadLettered, lastError } = this;
-    return lastError === undefined
-      ? { name, state, inFlight, handled, retried, deadLettered }
-      : { name, state, inFlight, handled, retried, deadLettered, lastError };
+    const { state, inFlight, handled, retried, deadLettered, deadLetterFailures, lastError } = this;
+    const status: ConsumerStatus = { name, state, inFlight, handled, retried, deadLettered };
+    // Reported once there is one, so that a consumer without any reads as before.
+    const withFailures = deadLetterFailures > 0 ? { ...status, deadLetterFailures } : status;
+    return lastError === undefined ? withFailures : { ...withFailures, lastError };
   }
 }

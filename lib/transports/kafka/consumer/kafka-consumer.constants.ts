@@ -25,7 +25,7 @@ export const KAFKA_CONSUMER_RETRY = {
  * failed and where it came from, so that it can be inspected and replayed.
  */
 export const KAFKA_DEAD_LETTER_HEADERS = {
-  /** `describeFailure(outcome)`: the rejection reason or `handler-error`, and the error's message. */
+  /** `describeFailure(outcome)`, bounded: the rejection reason or `handler-error`, and the error's message. */
   reason: 'bus-reason',
   originalTopic: 'bus-original-topic',
   originalPartition: 'bus-original-partition',
@@ -36,3 +36,18 @@ export const KAFKA_DEAD_LETTER_HEADERS = {
   /** ISO 8601 time the message was given up on. */
   failedAt: 'bus-failed-at',
 } as const;
+
+/** Headers a truncated dead letter carries besides `KAFKA_DEAD_LETTER_HEADERS`. */
+export const KAFKA_TRUNCATED_DEAD_LETTER_HEADERS = {
+  /**
+   * `true` on a dead letter whose original was too large to publish with these headers: its
+   * value is only the start of the original's, and the original's own headers are left out.
+   * The original stays at `bus-original-topic` / `-partition` / `-offset` until retention.
+   */
+  truncated: 'bus-truncated',
+  /** On a truncated dead letter: the original value's size in bytes. */
+  originalSize: 'bus-original-size',
+} as const;
+
+/** The broker's default `message.max.bytes`: assumed when a topic's own limit cannot be read. */
+export const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;

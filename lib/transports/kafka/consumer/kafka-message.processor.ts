@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { describeDelivery } from '../../../dispatch/delivery-description';
+import { boundFailureText } from '../../../errors/bounded-failure-text';
 import type { DispatchOutcome } from '../../../dispatch/delivery-outcome';
 import { decideSettlement, type SettlementRules } from '../../../dispatch/settlement-policy';
 import type { MessageBusMessage } from '../../../message/message-bus-message';
@@ -53,8 +54,10 @@ export interface KafkaMessageProcessorOptions {
  * Runs one delivery of a record: the handler; on a failure that has attempts left, the
  * subscription's backoff for the caller to wait out (`KafkaRetryLater`: the batch processor
  * pauses the partition rather than hold kafkajs's batch); otherwise the dead-letter topic (at
- * once for a message that is refused, e.g. invalid). A dead-letter publish that fails is tried
- * again until it succeeds: the record is never skipped. `halt` (stop or rebalance) ends those
+ * once for a message that is refused, e.g. invalid). A dead-letter publish that fails for a
+ * reason that may pass is tried again until it succeeds: the record is never skipped; one the
+ * broker refuses for good (see `KafkaDeadLetterResult`) is logged with its coordinates,
+ * counted in `deadLetterFailures`, and committed past, since waiting would block the partition. `halt` (stop or rebalance) ends those
  * waits early and leaves the message unsettled, for redelivery.
  *
  * This is the hot path of the consumer: a handled message costs one handler call and one
@@ -143,15 +146,34 @@ export class KafkaMessageProcessor {
       reason,
       failedAt: new Date(),
     });
+    // The header is bounded by the record; the log lines here are bounded the same way.
+    const why = boundFailureText(reason);
     for (let attempt = 1; ; attempt += 1) {
-      const published = await deadLetters.publish(deadLetterTopic, record).then(
-        () => undefined,
-        (error: unknown) => error ?? new Error('dead-letter publish failed'),
+      const result = await deadLetters.publish(deadLetterTopic, record).then(
+        (stored) => stored,
+        (error: unknown) => ({ transient: error ?? new Error('dead-letter publish failed') }),
       );
-      if (published === undefined) {
+      const after = delivery.attempt === 1 ? '1 attempt' : `${delivery.attempt} attempts`;
+      if (result === 'stored' || result === 'truncated') {
         stats.deadLettered += 1;
-        const after = delivery.attempt === 1 ? '1 attempt' : `${delivery.attempt} attempts`;
-        logger.error(`Dead-lettered ${described} to ${deadLetterTopic} after ${after}: ${reason}`);
+        const truncated =
+          result === 'truncated'
+            ? " (truncated: the record was over the topic's max.message.bytes; the original stays in its topic)"
+            : '';
+        logger.error(
+          `Dead-lettered ${described} to ${deadLetterTopic}${truncated} after ${after}: ${why}`,
+        );
+        return 'settled';
+      }
+      if ('notStored' in result) {
+        // Refused for good: holding the partition would block it forever. The original stays
+        // in the topic's log at these coordinates, for as long as its retention keeps it.
+        stats.deadLetterFailures += 1;
+        logger.error(
+          `Could not store ${described} in dead-letter topic ${deadLetterTopic}, which refuses it for good ` +
+            `(${errorText(result.notStored)}); moving on past it, the original stays at topic ${topic} ` +
+            `partition ${delivery.partition} offset ${message.offset}; gave up after ${after}: ${why}`,
+        );
         return 'settled';
       }
       // Committing without the dead-letter record would lose the message: hold the partition instead.
@@ -160,7 +182,7 @@ export class KafkaMessageProcessor {
         ? 'left uncommitted for redelivery'
         : `trying again in ${delayMs} ms; partition ${delivery.partition} waits until it is stored`;
       logger.error(
-        `Could not publish ${described} to dead-letter topic ${deadLetterTopic} (try ${attempt}): ${errorText(published)}; ${next}`,
+        `Could not publish ${described} to dead-letter topic ${deadLetterTopic} (try ${attempt}): ${errorText(result.transient)}; ${next}`,
       );
       if (halt.aborted || !(await abortableDelay(delayMs, halt))) return 'abandoned';
     }

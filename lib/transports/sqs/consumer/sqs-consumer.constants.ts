@@ -28,5 +28,12 @@ export const SQS_DEAD_LETTER_ATTRIBUTES = {
   originalMessageId: 'bus-original-message-id',
 } as const;
 
-/** SQS counts attribute values against the message size; a reason longer than this is cut. */
-export const SQS_DEAD_LETTER_REASON_MAX_LENGTH = 1_000;
+/**
+ * The size limit assumed for a dead-letter queue that does not report its MaximumMessageSize:
+ * SQS's largest, and its default since August 2025 (1 MiB; ElasticMQ 1.7 and moto 5.2 use it
+ * too). SQS counts the body and every attribute's name, type and value against it.
+ */
+export const SQS_DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
+
+/** The smallest MaximumMessageSize SQS allows: a dead letter within it fits any queue. */
+export const SQS_MIN_MAX_MESSAGE_BYTES = 1_024;

@@ -4,7 +4,10 @@ import { vi } from 'vitest';
 import type { DispatchOutcome } from '../../../../lib/dispatch/delivery-outcome';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
 import { MessageBusMessage } from '../../../../lib/message/message-bus-message';
-import type { KafkaDeadLetterSink } from '../../../../lib/transports/kafka/consumer/kafka-dead-letter.publisher';
+import type {
+  KafkaDeadLetterResult,
+  KafkaDeadLetterSink,
+} from '../../../../lib/transports/kafka/consumer/kafka-dead-letter.publisher';
 import { buildPaymentMessage } from '../../../support/payment-message';
 
 export const TOKEN = 'secret.service.token';
@@ -48,15 +51,20 @@ export class FakeDeadLetters implements KafkaDeadLetterSink {
   readonly published: Array<{ topic: string; record: Message }> = [];
   tries = 0;
 
-  constructor(private failures = 0) {}
+  /** `failures` transient failures first, then `result` (a `notStored` is not recorded as published). */
+  constructor(
+    private failures = 0,
+    private readonly result: KafkaDeadLetterResult = 'stored',
+  ) {}
 
-  async publish(topic: string, record: Message): Promise<void> {
+  async publish(topic: string, record: Message): Promise<KafkaDeadLetterResult> {
     this.tries += 1;
     if (this.failures > 0) {
       this.failures -= 1;
       throw new MessageBusError('broker unavailable');
     }
-    this.published.push({ topic, record });
+    if (typeof this.result === 'string') this.published.push({ topic, record });
+    return this.result;
   }
 }
 

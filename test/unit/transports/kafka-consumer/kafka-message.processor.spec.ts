@@ -4,6 +4,9 @@ import { RetryPolicy } from '../../../../lib/dispatch/retry-policy';
 import type { InboundDelivery } from '../../../../lib/dispatch/inbound-delivery.interface';
 import { KafkaConsumerStats } from '../../../../lib/transports/kafka/consumer/kafka-consumer-stats';
 import { KafkaMessageProcessor } from '../../../../lib/transports/kafka/consumer/kafka-message.processor';
+import type { KafkaDeadLetterResult } from '../../../../lib/transports/kafka/consumer/kafka-dead-letter.publisher';
+import { FAILURE_TEXT_MAX_BYTES } from '../../../../lib/errors/bounded-failure-text';
+import { MessageValidationError } from '../../../../lib/errors/message-validation.error';
 import {
   failed,
   FakeDeadLetters,
@@ -17,7 +20,11 @@ import {
 
 function setup(
   outcomes: Array<DispatchOutcome | (() => Promise<DispatchOutcome>)>,
-  options: { deadLetterFailures?: number; maxAttempts?: number } = {},
+  options: {
+    deadLetterFailures?: number;
+    maxAttempts?: number;
+    deadLetterResult?: KafkaDeadLetterResult;
+  } = {},
 ) {
   const deliveries: InboundDelivery[] = [];
   const handler = vi.fn(async (delivery: InboundDelivery) => {
@@ -25,7 +32,7 @@ function setup(
     const next = outcomes.shift() ?? handled();
     return typeof next === 'function' ? next() : next;
   });
-  const deadLetters = new FakeDeadLetters(options.deadLetterFailures);
+  const deadLetters = new FakeDeadLetters(options.deadLetterFailures, options.deadLetterResult);
   const stats = new KafkaConsumerStats();
   const logger = { warn: vi.fn(), error: vi.fn() };
   const processor = new KafkaMessageProcessor({
@@ -169,6 +176,66 @@ describe('KafkaMessageProcessor', () => {
     expect(logged()).toMatch(
       /Could not publish message from kafka:payments\[0\]@0, attempt 1 to dead-letter topic payments\.dlq \(try 3\): MessageBusError: broker unavailable; trying again in 1 ms; partition 0 waits/,
     );
+  });
+
+  it('settles a message whose dead letter was stored truncated, and says so', async () => {
+    const { processor, stats, logged } = setup([rejected()], { deadLetterResult: 'truncated' });
+
+    await expect(processor.process(2, kafkaMessage('41'), noHalt())).resolves.toBe('settled');
+
+    expect(stats).toMatchObject({ deadLettered: 1, deadLetterFailures: 0 });
+    expect(logged()).toMatch(
+      /Dead-lettered message from kafka:payments\[2\]@41, attempt 1 to payments\.dlq \(truncated/,
+    );
+  });
+
+  it('moves on past a message whose dead letter is refused for good: logged with its coordinates, counted, never retried', async () => {
+    const refusal = new Error('TOPIC_AUTHORIZATION_FAILED');
+    const message = paymentMessage('REF-SECRET-PAYLOAD');
+    const { processor, deadLetters, stats, logger } = setup([rejected()], {
+      deadLetterResult: { notStored: refusal },
+    });
+
+    await expect(
+      processor.process(5, kafkaMessage('77', message.serialize()), noHalt()),
+    ).resolves.toBe('settled');
+
+    expect(deadLetters.tries).toBe(1);
+    expect(stats).toMatchObject({ deadLettered: 0, deadLetterFailures: 1 });
+    expect(stats.snapshot('c')).toMatchObject({ deadLettered: 0, deadLetterFailures: 1 });
+    const [line] = logger.error.mock.calls.map(([text]) => String(text));
+    expect(line).toContain('dead-letter topic payments.dlq');
+    expect(line).toContain('Error: TOPIC_AUTHORIZATION_FAILED');
+    expect(line).toContain('topic payments partition 5 offset 77');
+    expect(line).toContain('invalid-message');
+    expect(line).not.toContain('REF-SECRET-PAYLOAD');
+    expect(line).not.toContain(TOKEN);
+  });
+
+  it('bounds the reason in the dead-letter header and in the dead-letter log line', async () => {
+    const huge = new MessageValidationError([
+      { field: 'payload.x', problems: [`payload.x ${'k'.repeat(600_000)}`] },
+    ]);
+    const { processor, deadLetters, logger } = setup(
+      [
+        { status: 'failed', error: huge, message: paymentMessage('R') },
+        { status: 'rejected', reason: 'invalid-message', error: huge },
+      ],
+      { maxAttempts: 2 },
+    );
+
+    await processor.process(0, kafkaMessage('1'), noHalt());
+    await processor.process(0, kafkaMessage('2'), noHalt(), 2);
+
+    const reason = String(deadLetters.published[0].record.headers?.['bus-reason']);
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(FAILURE_TEXT_MAX_BYTES);
+    expect(
+      reason.startsWith('invalid-message: MessageValidationError: Invalid message: payload.x'),
+    ).toBe(true);
+    // The retry line carries the settlement's reason as `describeFailure` gives it, bounded there.
+    const lines = logger.error.mock.calls.map(([text]) => String(text));
+    expect(lines).toHaveLength(1);
+    for (const line of lines) expect(line.length).toBeLessThan(FAILURE_TEXT_MAX_BYTES + 300);
   });
 
   it('leaves the message unsettled when halted while the dead-letter publish keeps failing', async () => {

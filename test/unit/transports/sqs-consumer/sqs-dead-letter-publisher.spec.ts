@@ -1,7 +1,9 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it, vi } from 'vitest';
+import { FAILURE_TEXT_MAX_BYTES } from '../../../../lib/errors/bounded-failure-text';
 import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
 import {
+  attributeBytes,
   deadLetterAttributes,
   SqsDeadLetterPublisher,
   type SqsDeadLetter,
@@ -120,8 +122,101 @@ describe('deadLetterAttributes', () => {
     );
 
     expect(Object.keys(attributes)).toHaveLength(10);
-    expect(attributes['bus-reason'].StringValue).toHaveLength(1_000);
+    const reason = attributes['bus-reason'].StringValue as string;
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(FAILURE_TEXT_MAX_BYTES);
+    expect(reason).toBe(`${'x'.repeat(FAILURE_TEXT_MAX_BYTES - 3)}…`);
     expect(attributes['trace-0']).toEqual({ DataType: 'String', StringValue: 'v0' });
     expect(attributes['trace-5']).toBeUndefined();
+  });
+});
+
+describe('dead letters near the size limit', () => {
+  const total = (body: string, attributes: Record<string, MessageAttributeValue>): number =>
+    Buffer.byteLength(body) +
+    Object.entries(attributes).reduce((sum, [name, value]) => sum + attributeBytes(name, value), 0);
+  const originals = {
+    'trace-id': { dataType: 'String', stringValue: 't'.repeat(200) },
+    tenant: { dataType: 'String', stringValue: 'acme' },
+  };
+  const withBody = (bytes: number): SqsDeadLetter => ({
+    ...letter,
+    rawBody: 'b'.repeat(bytes),
+    reason: `invalid-message: ${'r'.repeat(3_000)}`,
+    messageAttributes: originals,
+  });
+
+  it('trims the attributes so that body and attributes fit: the reason cut first, then the originals, then the origin', () => {
+    const limit = 1_048_576;
+    const roomy = deadLetterAttributes(withBody(1_000), new Date(0), limit - 1_000);
+    expect(Object.keys(roomy)).toEqual([
+      'bus-reason',
+      'bus-source-queue',
+      'bus-attempts',
+      'bus-failed-at',
+      'bus-original-message-id',
+      'trace-id',
+      'tenant',
+    ]);
+    for (const room of [1_500, 600, 300, 120, 60, 20, 0]) {
+      const attributes = deadLetterAttributes(withBody(limit - room), new Date(0), room);
+      expect(total('b'.repeat(limit - room), attributes)).toBeLessThanOrEqual(limit);
+      if (room >= 300) {
+        expect(attributes['bus-reason'].StringValue).toMatch(/^invalid-message: r+…$/);
+        expect(attributes['bus-original-message-id']).toBeDefined();
+      }
+    }
+    // With 600 bytes the reason (cut) and the origin fit; the copied originals come last and are dropped.
+    const tight = deadLetterAttributes(withBody(limit - 600), new Date(0), 600);
+    expect(tight['trace-id']).toBeUndefined();
+    expect(tight.tenant).toBeUndefined();
+    expect(tight['bus-source-queue']).toBeDefined();
+    expect(Object.keys(deadLetterAttributes(withBody(limit), new Date(0), 0))).toEqual([]);
+    // Too little room for the origin as well: the reason keeps what there is.
+    const minimal = deadLetterAttributes(withBody(limit - 60), new Date(0), 60);
+    expect(Object.keys(minimal)).toEqual(['bus-reason']);
+  });
+
+  it('asks the dead-letter queue for its MaximumMessageSize only for a large dead letter, once, and keeps within it', async () => {
+    const { client, commands } = clientWith((command) =>
+      'AttributeNames' in command.input
+        ? { Attributes: { MaximumMessageSize: '262144' } }
+        : { MessageId: 'dlq-1' },
+    );
+    const publisher = new SqsDeadLetterPublisher(client, 'orders-dlq');
+
+    await publisher.publish(letter);
+    expect(commands).toHaveLength(1);
+
+    const body = 'b'.repeat(262_144 - 100);
+    await publisher.publish({ ...withBody(0), rawBody: body });
+    await publisher.publish({ ...withBody(0), rawBody: body });
+    const asked = commands.filter((command) => 'AttributeNames' in command.input);
+    expect(asked).toHaveLength(1);
+    expect(asked[0].input).toMatchObject({ AttributeNames: ['MaximumMessageSize'] });
+    const sent = commands.filter((command) => 'MessageBody' in command.input).at(-1);
+    const input = sent?.input as {
+      MessageBody: string;
+      MessageAttributes: Record<string, MessageAttributeValue>;
+    };
+    expect(input.MessageBody).toBe(body);
+    expect(total(input.MessageBody, input.MessageAttributes)).toBeLessThanOrEqual(262_144);
+    expect(input.MessageAttributes['bus-reason']).toBeDefined();
+  });
+
+  it('assumes 1 MiB when the queue does not say', async () => {
+    const { client, commands } = clientWith((command) =>
+      'AttributeNames' in command.input ? { Attributes: {} } : { MessageId: 'dlq-1' },
+    );
+    const publisher = new SqsDeadLetterPublisher(client, 'orders-dlq');
+    const body = 'b'.repeat(1_048_576 - 50);
+
+    await publisher.publish({ ...withBody(0), rawBody: body });
+
+    const input = commands.at(-1)?.input as {
+      MessageBody: string;
+      MessageAttributes: Record<string, MessageAttributeValue>;
+    };
+    expect(total(input.MessageBody, input.MessageAttributes)).toBeLessThanOrEqual(1_048_576);
+    expect(input.MessageAttributes['bus-reason'].StringValue).toMatch(/^invalid-message: r*…$/);
   });
 });
