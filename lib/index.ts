@@ -133,6 +133,8 @@ export type {
   KafkaLogLevel,
   KafkaLogSink,
 } from './transports/kafka/kafka-client-options.interface';
+export { KAFKAJS_LOG_CONTEXT, NestKafkaLogSink } from './transports/kafka/nest-kafka-log-sink';
+export { consoleKafkaLogSink } from './transports/kafka/kafka-log-creator';
 export type {
   KafkaBatchEntry,
   KafkaReceiveOptions,
