@@ -16,6 +16,7 @@ import type {
   DeliveryHandler,
   RunningConsumer,
 } from '../transports/transport.interface';
+import { ConsumerWatchdog } from './consumer-watchdog';
 import { startConsumers } from './start-consumers';
 
 /**
@@ -29,6 +30,7 @@ export class ConsumerOrchestrator
 {
   private readonly logger = new Logger('MessageBus');
   private readonly consumers: RunningConsumer[] = [];
+  private watchdog?: ConsumerWatchdog;
 
   constructor(
     @Inject(MESSAGE_BUS_RESOLVED_OPTIONS) private readonly options: ResolvedMessageBusOptions,
@@ -42,9 +44,17 @@ export class ConsumerOrchestrator
     const handle: DeliveryHandler = (delivery) => this.dispatcher.dispatch(delivery);
     this.consumers.push(...(await startConsumers(this.options, this.transports, handle)));
     for (const consumer of this.consumers) this.logger.log(`Consuming ${consumer.name}`);
+    if (this.consumers.length === 0) return;
+    this.watchdog = new ConsumerWatchdog({
+      statuses: () => this.statuses(),
+      onFailure: this.options.onConsumerFailure,
+      drain: () => this.beforeApplicationShutdown(),
+    });
+    this.watchdog.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.watchdog?.stop();
     const consumers = this.consumers.splice(0);
     await Promise.all(consumers.map((consumer) => consumer.stop(this.options.shutdownTimeoutMs)));
   }
