@@ -55,7 +55,10 @@ export {
 
 // Module
 export { MessageBusModule } from './message-bus.module';
-export type { MessageBusModuleOptions } from './interfaces/message-bus-module-options.interface';
+export type {
+  ConsumerFailureBehaviour,
+  MessageBusModuleOptions,
+} from './interfaces/message-bus-module-options.interface';
 export type {
   ConsumersOptions,
   KafkaConsumerOptions,
