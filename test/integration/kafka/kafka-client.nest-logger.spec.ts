@@ -1,4 +1,4 @@
-import { ConsoleLogger, Logger, Module, type LoggerService } from '@nestjs/common';
+import { ConsoleLogger, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaAuthenticationError } from '../../../lib/errors/kafka-authentication.error';
@@ -6,32 +6,9 @@ import { MessageBusModule } from '../../../lib/message-bus.module';
 import { KafkaClient } from '../../../lib/transports/kafka/kafka.client';
 import { brokerVariable, uniqueName } from '../../support/broker-environment';
 import { paymentMessage, saslCredentials } from './kafka-test-support';
+import { recordingNestLogger as recordingLogger } from '../../support/recording-nest-logger';
 
 const WRONG_PASSWORD = 'Wr0ng-Pa55word-for-the-Nest-logger';
-
-interface LoggedLine {
-  level: string;
-  message: string;
-  context: unknown;
-}
-
-/** The app's own Nest logger: keeps every line with its level and context. */
-function recordingLogger(): LoggerService & { lines: LoggedLine[] } {
-  const lines: LoggedLine[] = [];
-  const keep =
-    (level: string) =>
-    (message: unknown, ...params: unknown[]) =>
-      lines.push({ level, message: String(message), context: params.at(-1) });
-  return {
-    lines,
-    error: keep('error'),
-    warn: keep('warn'),
-    log: keep('log'),
-    debug: keep('debug'),
-    verbose: keep('verbose'),
-    fatal: keep('fatal'),
-  };
-}
 
 describe("kafkajs's own lines on a real broker", () => {
   afterEach(() => {

@@ -1,4 +1,4 @@
-import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { logLevel, type LogEntry } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KafkaClientOptions } from '../../../../lib/transports/kafka/kafka-client-options.interface';
@@ -7,34 +7,11 @@ import {
   KAFKAJS_LOG_CONTEXT,
   NestKafkaLogSink,
 } from '../../../../lib/transports/kafka/nest-kafka-log-sink';
+import { recordingNestLogger as recordingLogger } from '../../../support/recording-nest-logger';
 
 const PASSWORD = 'Sup3r-Secret-Pa55word';
 /** Nothing listens here; these tests never connect. */
 const NOWHERE = '127.0.0.1:1';
-
-interface LoggedLine {
-  level: string;
-  message: unknown;
-  context: unknown;
-}
-
-/** A Nest `LoggerService` that keeps every call; Nest passes the context as the last parameter. */
-function recordingLogger(): LoggerService & { lines: LoggedLine[] } {
-  const lines: LoggedLine[] = [];
-  const keep =
-    (level: string) =>
-    (message: unknown, ...params: unknown[]) =>
-      lines.push({ level, message, context: params.at(-1) });
-  return {
-    lines,
-    error: keep('error'),
-    warn: keep('warn'),
-    log: keep('log'),
-    debug: keep('debug'),
-    verbose: keep('verbose'),
-    fatal: keep('fatal'),
-  };
-}
 
 function entry(level: logLevel, message: string, extra: Record<string, unknown> = {}): LogEntry {
   return {
