@@ -15,7 +15,20 @@ const shared: UserWorkspaceConfig = {
   },
 };
 
-const integration = (name: string, include: string[], env: Record<string, string> = {}): UserWorkspaceConfig => ({
+const withoutBrokers = (
+  name: string,
+  include: string[],
+  timeouts: { testTimeout: number; hookTimeout: number },
+): UserWorkspaceConfig => ({
+  ...shared,
+  test: { name, include, setupFiles: ['reflect-metadata'], ...timeouts },
+});
+
+const integration = (
+  name: string,
+  include: string[],
+  env: Record<string, string> = {},
+): UserWorkspaceConfig => ({
   ...shared,
   test: {
     name,
@@ -34,18 +47,25 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary.reporter.mts'],
     projects: [
-      {
-        ...shared,
-        test: {
-          name: 'unit',
-          include: ['test/unit/**/*.spec.ts', 'test/e2e/**/*.spec.ts', 'test/smoke/**/*.spec.ts'],
-          setupFiles: ['reflect-metadata'],
-          testTimeout: 30_000,
-          hookTimeout: 300_000,
-        },
-      },
+      // Pure logic, no I/O: the SDKs are faked.
+      withoutBrokers('unit', ['test/unit/**/*.spec.ts'], {
+        testTimeout: 30_000,
+        hookTimeout: 60_000,
+      }),
+      // Nest applications on the in-memory bus.
+      withoutBrokers('e2e', ['test/e2e/**/*.spec.ts'], {
+        testTimeout: 30_000,
+        hookTimeout: 300_000,
+      }),
+      // The packed tarball installed into throwaway apps: builds, packs and installs from the registry.
+      withoutBrokers('package', ['test/smoke/**/*.spec.ts'], {
+        testTimeout: 30_000,
+        hookTimeout: 300_000,
+      }),
       integration('integration', ['test/integration/**/*.spec.ts']),
-      integration('integration-moto', ['test/integration/sqs/**/*.spec.ts'], { SQS_TARGET: 'moto' }),
+      integration('integration-moto', ['test/integration/sqs/**/*.spec.ts'], {
+        SQS_TARGET: 'moto',
+      }),
     ],
   },
 });

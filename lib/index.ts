@@ -55,7 +55,10 @@ export {
 
 // Module
 export { MessageBusModule } from './message-bus.module';
-export type { MessageBusModuleOptions } from './interfaces/message-bus-module-options.interface';
+export type {
+  ConsumerFailureBehaviour,
+  MessageBusModuleOptions,
+} from './interfaces/message-bus-module-options.interface';
 export type {
   ConsumersOptions,
   KafkaConsumerOptions,
@@ -138,6 +141,8 @@ export type {
   KafkaLogLevel,
   KafkaLogSink,
 } from './transports/kafka/kafka-client-options.interface';
+export { KAFKAJS_LOG_CONTEXT, NestKafkaLogSink } from './transports/kafka/nest-kafka-log-sink';
+export { consoleKafkaLogSink } from './transports/kafka/kafka-log-creator';
 export type {
   KafkaBatchEntry,
   KafkaReceiveOptions,

@@ -5,6 +5,9 @@ import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.inte
 import type { TransportName } from './transport-name';
 import type { ConsumersOptions } from './consumer-options.interface';
 
+/** What the app does when one of its consumers fails for good (`onConsumerFailure`). */
+export type ConsumerFailureBehaviour = 'keep-running' | 'exit';
+
 export interface MessageBusModuleOptions {
   /**
    * The bus `MessageBusPublisher` sends on when a call does not say. `'memory'` puts the
@@ -28,4 +31,10 @@ export interface MessageBusModuleOptions {
   unhandled?: UnhandledAction;
   /** How long shutdown waits for running handlers before leaving their messages for redelivery. Default 30 000 ms. */
   shutdownTimeoutMs?: number;
+  /**
+   * When a consumer fails for good (its queue deleted, kafkajs giving up): `'keep-running'`
+   * (default) keeps the process alive with the consumer `failed` in `statuses()`; `'exit'`
+   * logs the reason, stops the other consumers and exits the process with code 1.
+   */
+  onConsumerFailure?: ConsumerFailureBehaviour;
 }

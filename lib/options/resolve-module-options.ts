@@ -73,6 +73,14 @@ export function resolveModuleOptions(
     );
   }
 
+  const onConsumerFailure = merged.onConsumerFailure ?? 'keep-running';
+  if (onConsumerFailure !== 'keep-running' && onConsumerFailure !== 'exit') {
+    throw new MessageBusConfigurationError(
+      'onConsumerFailure',
+      `must be 'keep-running' or 'exit' (got ${JSON.stringify(onConsumerFailure)})`,
+    );
+  }
+
   return {
     transport,
     sqs: merged.sqs,
@@ -81,6 +89,7 @@ export function resolveModuleOptions(
     kafkaConsumers,
     messageTypes: list(merged.messageTypes, 'messageTypes'),
     shutdownTimeoutMs,
+    onConsumerFailure,
   };
 }
 

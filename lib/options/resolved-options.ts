@@ -4,6 +4,7 @@ import type {
   KafkaConsumerOptions,
   SqsConsumerOptions,
 } from '../interfaces/consumer-options.interface';
+import type { ConsumerFailureBehaviour } from '../interfaces/message-bus-module-options.interface';
 import type { MessageTypeDefinition } from '../message/message-type-registry';
 import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
@@ -33,4 +34,5 @@ export interface ResolvedMessageBusOptions {
   kafkaConsumers: ResolvedKafkaConsumer[];
   messageTypes: MessageTypeDefinition[];
   shutdownTimeoutMs: number;
+  onConsumerFailure: ConsumerFailureBehaviour;
 }

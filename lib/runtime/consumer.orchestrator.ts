@@ -12,6 +12,7 @@ import { MESSAGE_BUS_RESOLVED_OPTIONS } from '../message-bus.constants';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { MessageTransports } from '../transports/message-transports';
 import type { ConsumerStatus, RunningConsumer } from '../transports/transport.interface';
+import { ConsumerWatchdog } from './consumer-watchdog';
 import { startConsumers } from './start-consumers';
 
 /**
@@ -25,6 +26,7 @@ export class ConsumerOrchestrator
 {
   private readonly logger = new Logger(ConsumerOrchestrator.name);
   private readonly consumers: RunningConsumer[] = [];
+  private watchdog?: ConsumerWatchdog;
 
   constructor(
     @Inject(MESSAGE_BUS_RESOLVED_OPTIONS) private readonly options: ResolvedMessageBusOptions,
@@ -37,9 +39,17 @@ export class ConsumerOrchestrator
     this.warnAboutUnreachableHandlers();
     this.consumers.push(...(await startConsumers(this.options, this.transports, this.dispatcher)));
     for (const consumer of this.consumers) this.logger.log(`Consuming ${consumer.name}`);
+    if (this.consumers.length === 0) return;
+    this.watchdog = new ConsumerWatchdog({
+      statuses: () => this.statuses(),
+      onFailure: this.options.onConsumerFailure,
+      drain: () => this.beforeApplicationShutdown(),
+    });
+    this.watchdog.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.watchdog?.stop();
     const consumers = this.consumers.splice(0);
     await Promise.all(consumers.map((consumer) => consumer.stop(this.options.shutdownTimeoutMs)));
   }

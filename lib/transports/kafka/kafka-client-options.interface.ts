@@ -51,7 +51,11 @@ export interface KafkaClientOptions {
   ssl?: boolean | ConnectionOptions;
   /** Default `error`: kafkajs's own info lines are noise to an application. */
   logLevel?: KafkaLogLevel;
-  /** Default: the console (`console.error`, `console.warn`, ...), one line per entry. */
+  /**
+   * Default: Nest's `Logger` with context `KafkaJS` (`NestKafkaLogSink`), so the lines go through
+   * the app's logger; kafkajs's info is Nest's `log`. `new NestKafkaLogSink(logger)` wraps another
+   * Nest `LoggerService`; `consoleKafkaLogSink` writes to the console.
+   */
   logger?: KafkaLogSink;
   /** Where received envelopes' payload classes are looked up; `defaultMessageTypeRegistry` by default. */
   registry?: MessageTypeRegistry;

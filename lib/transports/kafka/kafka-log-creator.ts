@@ -17,18 +17,20 @@ const TO_KAFKAJS: Record<KafkaLogLevel, KafkaJsLogLevel> = {
 const SECRET_KEY =
   /pass(word)?|secret|token|sasl|credential|authori[sz]ation|private.?key|^key$|^cert$|^pfx$|^ca$/i;
 const REDACTED = '[redacted]';
+/** What every line built from a kafkajs entry starts with. */
+export const KAFKAJS_LINE_PREFIX = '[kafkajs] ';
 const MAX_DEPTH = 6;
 
 export function toKafkaJsLogLevel(level: KafkaLogLevel): KafkaJsLogLevel {
   return TO_KAFKAJS[level];
 }
 
-/** The default sink: one console line per entry, so an app's log shipper sees it as any other. */
+/** A sink that writes one console line per entry (the default is Nest's `Logger`: `NestKafkaLogSink`). */
 export const consoleKafkaLogSink: KafkaLogSink = {
-  error: (message, context) => console.error(formatLine(message, context)),
-  warn: (message, context) => console.warn(formatLine(message, context)),
-  info: (message, context) => console.info(formatLine(message, context)),
-  debug: (message, context) => console.debug(formatLine(message, context)),
+  error: (message, context) => console.error(formatKafkaLogLine(message, context)),
+  warn: (message, context) => console.warn(formatKafkaLogLine(message, context)),
+  info: (message, context) => console.info(formatKafkaLogLine(message, context)),
+  debug: (message, context) => console.debug(formatKafkaLogLine(message, context)),
 };
 
 /**
@@ -51,7 +53,7 @@ export function createKafkaLogCreator(
       const level = effectiveLevel(namespace, entryLevel, log.message);
       if (threshold === KafkaJsLogLevel.NOTHING || level > threshold) return;
       const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
-      const line = `[kafkajs] ${namespace ? `${namespace}: ` : ''}${redactText(String(message), hidden)}`;
+      const line = `${KAFKAJS_LINE_PREFIX}${namespace ? `${namespace}: ` : ''}${redactText(String(message), hidden)}`;
       const context = redactValue(fields, hidden, 0) as Record<string, unknown>;
       try {
         write(sink, level, line, context);
@@ -120,7 +122,8 @@ function redactText(text: string, secrets: readonly string[]): string {
   return result;
 }
 
-function formatLine(
+/** `message`, then the entry's fields as JSON when it has any: one line for a text log. */
+export function formatKafkaLogLine(
   message: string,
   context: Readonly<Record<string, unknown>> | undefined,
 ): string {

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { KafkaReceiptHandleError } from '../../errors/kafka-receipt-handle.error';
+import { KafkaGroupMembership } from './kafka-group-membership';
 
 /** One record read ahead of `receive()`, exactly as kafkajs delivered it. */
 export interface KafkaPulledRecord {
@@ -63,11 +64,8 @@ export class KafkaPullConsumer {
   /** Commits kafkajs confirmed (by its commit event), as `partition:offset`. */
   private readonly confirmed = new Set<string>();
   private generation = 0;
-  private joined = false;
   private failure: unknown;
-  private restartPending = false;
-  /** Set while start() waits for kafkajs to retry a first join that failed with a retriable error. */
-  private onFirstJoinSettled?: () => void;
+  private membership?: KafkaGroupMembership;
   private commitChain: Promise<unknown> = Promise.resolve();
   private readonly removeListeners: Array<() => void> = [];
 
@@ -87,12 +85,14 @@ export class KafkaPullConsumer {
     if (this.state !== 'new')
       throw new Error(`KafkaPullConsumer.start() called twice for ${this.topic}`);
     this.state = 'starting';
-    const { events } = this.consumer;
+    const membership = new KafkaGroupMembership(this.consumer, this.topic, {
+      joined: (partitions) => this.onJoin(partitions),
+      rebalancing: () => this.resetGeneration(),
+      crashed: (error, restart) => this.onCrash(error, restart),
+    });
+    this.membership = membership;
     this.removeListeners.push(
-      this.consumer.on(events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment)),
-      this.consumer.on(events.REBALANCING, () => this.resetGeneration()),
-      this.consumer.on(events.CRASH, ({ payload }) => this.onCrash(payload.error, payload.restart)),
-      this.consumer.on(events.COMMIT_OFFSETS, ({ payload }) => {
+      this.consumer.on(this.consumer.events.COMMIT_OFFSETS, ({ payload }) => {
         for (const topic of payload.topics) {
           if (topic.topic !== this.topic) continue;
           for (const { partition, offset } of topic.partitions)
@@ -117,17 +117,10 @@ export class KafkaPullConsumer {
     // kafkajs reports a failed first join through its crash event, not by rejecting run().
     // A retriable one (a coordinator still loading on a fresh broker, say) is retried by
     // kafkajs itself: wait for that join, or for a crash it gives up on, within a bound.
-    if (this.state === 'starting' && !this.joined && this.restartPending) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, FIRST_JOIN_RETRY_TIMEOUT_MS);
-        this.onFirstJoinSettled = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.onFirstJoinSettled = undefined;
+    if (this.state === 'starting' && !membership.joined) {
+      await membership.whenFirstJoinSettles(FIRST_JOIN_RETRY_TIMEOUT_MS);
     }
-    if (this.state === 'starting' && this.joined) {
+    if (this.state === 'starting' && membership.joined) {
       this.state = 'running';
       return;
     }
@@ -205,6 +198,7 @@ export class KafkaPullConsumer {
     try {
       await this.consumer.disconnect();
     } finally {
+      this.membership?.detach();
       for (const remove of this.removeListeners.splice(0)) remove();
       this.state = 'closed';
     }
@@ -289,15 +283,12 @@ export class KafkaPullConsumer {
     }
   }
 
-  private onJoin(memberAssignment: Record<string, number[]>): void {
+  private onJoin(partitions: readonly number[]): void {
     this.resetGeneration();
     // Pauses survive a rejoin in kafkajs, but the buffer they protected is gone.
     this.safely(() => this.consumer.resume([{ topic: this.topic }]));
-    this.assigned = new Set(memberAssignment[this.topic] ?? []);
-    this.joined = true;
+    this.assigned = new Set(partitions);
     if (this.state === 'starting') this.failure = undefined;
-    this.restartPending = false;
-    this.onFirstJoinSettled?.();
   }
 
   private onCrash(error: Error, restart: boolean): void {
@@ -305,9 +296,7 @@ export class KafkaPullConsumer {
     this.assigned = new Set();
     // A crash while starting is start()'s failure unless kafkajs's own restart then joins.
     if (this.state === 'starting') this.failure = error;
-    this.restartPending = restart;
     if (restart) return;
-    this.onFirstJoinSettled?.();
     this.failure = error;
     if (this.state === 'running') {
       this.state = 'failed';

@@ -28,8 +28,9 @@ import {
   toKafkaSendError,
   type KafkaErrorContext,
 } from './kafka-error-mapping';
-import { consoleKafkaLogSink, createKafkaLogCreator } from './kafka-log-creator';
+import { createKafkaLogCreator } from './kafka-log-creator';
 import { readKafkaValue, toKafkaValue, type KafkaOutgoingMessage } from './kafka-message-codec';
+import { NestKafkaLogSink } from './nest-kafka-log-sink';
 import { KafkaPartitionRecorder } from './kafka-partition-recorder';
 import {
   KafkaCommitNotConfirmed,
@@ -86,7 +87,7 @@ export class KafkaClient {
   /** Throws `MessageBusConfigurationError` naming the setting when an option is wrong; connects nothing yet. */
   constructor(options: KafkaClientOptions = {}) {
     this.settings = resolveKafkaConnectionSettings(options);
-    this.sink = options.logger ?? consoleKafkaLogSink;
+    this.sink = options.logger ?? new NestKafkaLogSink();
     this.parseOptions = options.registry ? { registry: options.registry } : {};
     this.errorContext = {
       brokers: this.settings.brokers,

@@ -17,6 +17,7 @@ import { KafkaGroupGeneration } from './consumer/kafka-group-generation';
 import { KafkaMessageProcessor } from './consumer/kafka-message.processor';
 import { KafkaRetryWaits } from './consumer/kafka-retry-waits';
 import { toKafkaConsumerError } from './kafka-error-mapping';
+import { KafkaGroupMembership } from './kafka-group-membership';
 import type { KafkaClient } from './kafka.client';
 
 /**
@@ -38,14 +39,13 @@ export class KafkaConsumer implements RunningConsumer {
   private readonly batches: KafkaBatchProcessor;
   private consumer?: Consumer;
   private generation = new KafkaGroupGeneration();
-  private readonly removeListeners: Array<() => void> = [];
+  private membership?: KafkaGroupMembership;
   private activeBatches = 0;
   private readonly idleWaiters = new Set<() => void>();
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
   private stopRequested = false;
   private joinedBefore = false;
-  private fatalError?: unknown;
 
   constructor(
     readonly client: KafkaClient,
@@ -142,19 +142,17 @@ export class KafkaConsumer implements RunningConsumer {
       throw await this.failToStart(error);
     }
     // kafkajs reports a failed first join through its crash event, not by rejecting run().
-    if (this.stats.state === 'failed') throw await this.failToStart(this.fatalError);
+    if (this.stats.state === 'failed') throw await this.failToStart(this.membership?.fatalCrash);
   }
 
   private listen(consumer: Consumer): void {
-    const { GROUP_JOIN, CRASH, REBALANCING } = consumer.events;
     const { topic, groupId } = this.subscription;
-    this.removeListeners.push(
-      consumer.on(GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment[topic] ?? [])),
-      consumer.on(CRASH, ({ payload }) => this.onCrash(payload.error, payload.restart)),
-      consumer.on(REBALANCING, () =>
+    this.membership = new KafkaGroupMembership(consumer, topic, {
+      joined: (partitions) => this.onJoin(partitions),
+      rebalancing: () =>
         this.logger.log(`Kafka group ${groupId} of ${topic} is rebalancing: rejoining`),
-      ),
-    );
+      crashed: (error, restart) => this.onCrash(error, restart),
+    });
   }
 
   private onJoin(partitions: readonly number[]): void {
@@ -197,7 +195,6 @@ export class KafkaConsumer implements RunningConsumer {
     }
     const starting = this.stats.state === 'starting';
     this.stats.state = 'failed';
-    this.fatalError = error;
     // A first join that fails for good fails start(), which says so itself.
     if (starting) return;
     this.logger.error(
@@ -269,7 +266,7 @@ export class KafkaConsumer implements RunningConsumer {
           );
       }
     } finally {
-      for (const remove of this.removeListeners.splice(0)) remove();
+      this.membership?.detach();
       this.stats.state = 'stopped';
     }
   }
