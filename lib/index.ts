@@ -3,6 +3,7 @@ export { MessageBusError } from './errors/message-bus.error';
 export { MessageBusConfigurationError } from './errors/message-bus-configuration.error';
 export { MessageValidationError, type MessageFieldIssue } from './errors/message-validation.error';
 export { UnknownMessageTypeError } from './errors/unknown-message-type.error';
+export { ReadOnlyMessageTypeRegistryError } from './errors/read-only-message-type-registry.error';
 
 // Message model
 export { InstructionType } from './message/instruction-type.enum';
