@@ -57,7 +57,7 @@ describe('MessageBusModule options', () => {
     const client = moduleRef.get(SqsClient);
     expect(client).toBeInstanceOf(SqsClient);
     // The unconfigured Kafka section answers with the setting to add, not a crash at start-up.
-    expect(() => moduleRef.get(KafkaClient).sendMessage({}, 'topic')).toThrow(
+    await expect(moduleRef.get(KafkaClient).sendMessage({}, 'topic')).rejects.toThrow(
       /kafka is not configured/,
     );
     await moduleRef.close();
