@@ -6,6 +6,7 @@ import { Kafka, logLevel, type Consumer, type Message } from 'kafkajs';
 import { OnInstruction } from '../lib/decorators/on-instruction.decorator';
 import type { DispatchOutcome } from '../lib/dispatch/dispatch-outcome';
 import { RetryPolicy } from '../lib/dispatch/retry-policy';
+import { DEFAULT_UNHANDLED_POLICY } from '../lib/options/consumer-defaults';
 import { InstructionType } from '../lib/message/instruction-type.enum';
 import { MessageBusMessage } from '../lib/message/message-bus-message';
 import { MessageBusModule } from '../lib/message-bus.module';
@@ -243,6 +244,7 @@ async function consumeWithRuntimeOnly(
       partitionsConcurrency: partitions,
       members: 1,
       fromBeginning: true,
+      unhandled: DEFAULT_UNHANDLED_POLICY,
     },
     async () => {
       counter.first ||= Date.now();

@@ -63,6 +63,10 @@ export type {
   SqsConsumerOptions,
 } from './interfaces/consumer-options.interface';
 export type { RetryOptions } from './interfaces/retry-options.interface';
+export type {
+  UnhandledAction,
+  UnhandledPolicy,
+} from './interfaces/unhandled-action.interface';
 export type { MessageHandlerOptions } from './interfaces/message-handler-metadata.interface';
 export {
   MessageBusPublisher,

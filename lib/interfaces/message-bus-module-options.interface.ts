@@ -3,6 +3,7 @@ import type { KafkaClientOptions } from '../transports/kafka/kafka-client-option
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
 import type { TransportName } from '../transports/transport-name';
 import type { ConsumersOptions } from './consumer-options.interface';
+import type { UnhandledAction } from './unhandled-action.interface';
 
 export interface MessageBusModuleOptions {
   /**
@@ -19,6 +20,12 @@ export interface MessageBusModuleOptions {
   consumers?: ConsumersOptions;
   /** Extra message types, or replacement payload classes for built-in ones. */
   messageTypes?: MessageTypeDefinition[];
+  /**
+   * What becomes of a valid message no handler takes, on every consumer that does not say:
+   * the value applies to instructions and events alike. Unset: instructions are dead-lettered
+   * (one nobody handles is misrouted), events acknowledged (a topic carries many types).
+   */
+  unhandled?: UnhandledAction;
   /** How long shutdown waits for running handlers before leaving their messages for redelivery. Default 30 000 ms. */
   shutdownTimeoutMs?: number;
 }

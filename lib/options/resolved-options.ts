@@ -3,20 +3,27 @@ import type {
   KafkaConsumerOptions,
   SqsConsumerOptions,
 } from '../interfaces/consumer-options.interface';
+import type { UnhandledPolicy } from '../interfaces/unhandled-action.interface';
 import type { MessageTypeDefinition } from '../message/message-type-registry';
 import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
 import type { TransportName } from '../transports/transport-name';
 
 export interface ResolvedSqsConsumer extends Required<
-  Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry'>
+  Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry' | 'unhandled'>
 > {
   deadLetterQueue?: string;
   retry: RetryPolicy;
+  /** The consumer's `unhandled`, else the module's, else the default, per kind of message. */
+  unhandled: UnhandledPolicy;
 }
 
-export interface ResolvedKafkaConsumer extends Required<Omit<KafkaConsumerOptions, 'retry'>> {
+export interface ResolvedKafkaConsumer extends Required<
+  Omit<KafkaConsumerOptions, 'retry' | 'unhandled'>
+> {
   retry: RetryPolicy;
+  /** The consumer's `unhandled`, else the module's, else the default, per kind of message. */
+  unhandled: UnhandledPolicy;
 }
 
 /** Module options after start-up checks, with every default filled in. */
@@ -27,5 +34,7 @@ export interface ResolvedMessageBusOptions {
   sqsConsumers: ResolvedSqsConsumer[];
   kafkaConsumers: ResolvedKafkaConsumer[];
   messageTypes: MessageTypeDefinition[];
+  /** The module's `unhandled`, else the default: for deliveries that come through no consumer. */
+  unhandled: UnhandledPolicy;
   shutdownTimeoutMs: number;
 }

@@ -1,3 +1,4 @@
+import { defaultDeadLetterDestination } from '../options/consumer-defaults';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import type { MessageTransports } from '../transports/message-transports';
 import type { MemorySubscription } from '../transports/memory/memory-subscription.interface';
@@ -24,7 +25,7 @@ export async function startConsumers(
           ? await onMemoryChannel({
               source: c.queue,
               group: 'queue',
-              deadLetter: c.deadLetterQueue ?? `${c.queue}.dlq`,
+              deadLetter: c.deadLetterQueue ?? defaultDeadLetterDestination(c.queue),
               retry: c.retry,
               concurrency: c.concurrency,
             })

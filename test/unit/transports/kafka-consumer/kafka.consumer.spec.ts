@@ -3,6 +3,7 @@ import type { Message } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DispatchOutcome } from '../../../../lib/dispatch/dispatch-outcome';
 import { RetryPolicy } from '../../../../lib/dispatch/retry-policy';
+import { DEFAULT_UNHANDLED_POLICY } from '../../../../lib/options/consumer-defaults';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
 import type { ResolvedKafkaConsumer } from '../../../../lib/options/resolved-options';
 import type { InboundDelivery } from '../../../../lib/transports/inbound-delivery.interface';
@@ -26,6 +27,7 @@ const subscription: ResolvedKafkaConsumer = {
   partitionsConcurrency: 4,
   members: 1,
   fromBeginning: true,
+  unhandled: DEFAULT_UNHANDLED_POLICY,
 };
 
 function setup(

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DispatchOutcome } from '../../../../lib/dispatch/dispatch-outcome';
 import { RetryPolicy } from '../../../../lib/dispatch/retry-policy';
+import { DEFAULT_UNHANDLED_POLICY } from '../../../../lib/options/consumer-defaults';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
 import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
 import type { MessageBusMessage } from '../../../../lib/message/message-bus-message';
@@ -32,6 +33,7 @@ function subscription(overrides: Partial<ResolvedSqsConsumer> = {}): ResolvedSqs
     waitTimeSeconds: 1,
     visibilityTimeout: 30,
     pollers: 1,
+    unhandled: DEFAULT_UNHANDLED_POLICY,
     ...overrides,
   };
 }
