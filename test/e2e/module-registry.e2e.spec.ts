@@ -14,6 +14,7 @@ import {
 } from 'nestjs-message-bus';
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { lastValueFrom } from 'rxjs';
+import { customEventWire } from '../support/custom-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SERVICE_TOKEN } from './fixtures/messages';
 
@@ -38,16 +39,7 @@ class CustomEventHandler {
 }
 
 function customWire(reference: string) {
-  return {
-    meta_data: {
-      source: 'TEST_SERVICE',
-      created_at: '2026-12-01T10:00:00Z',
-      token: SERVICE_TOKEN,
-      idempotency_key: `key-${reference}`,
-      event: 'CUSTOM_EVENT',
-    },
-    payload: { reference },
-  };
+  return customEventWire(reference, SERVICE_TOKEN);
 }
 
 const apps: INestApplicationContext[] = [];

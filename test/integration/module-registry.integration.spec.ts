@@ -8,6 +8,7 @@ import {
   MessageTypeRegistry,
   SqsClient,
 } from 'nestjs-message-bus';
+import { customEventWire } from '../support/custom-event';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerVariable, sqsEndpoint, uniqueName } from '../support/broker-environment';
 import { receiveAll, TEST_LOG_LEVEL } from './kafka/kafka-test-support';
@@ -19,16 +20,7 @@ class CustomDto {
 }
 
 function customWire(reference: string) {
-  return {
-    meta_data: {
-      source: 'TEST_SERVICE',
-      created_at: '2026-12-01T10:00:00Z',
-      token: SERVICE_TOKEN,
-      idempotency_key: `key-${reference}`,
-      event: 'CUSTOM_EVENT',
-    },
-    payload: { reference },
-  };
+  return customEventWire(reference, SERVICE_TOKEN);
 }
 
 /** The clients a module injects send and read its `messageTypes`, on the real brokers. */
