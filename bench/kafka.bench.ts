@@ -1,4 +1,3 @@
-import { DEFAULT_UNHANDLED_POLICY } from '../lib/dispatch/unhandled-policy';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
@@ -7,6 +6,7 @@ import { Kafka, logLevel, type Consumer, type Message } from 'kafkajs';
 import { OnInstruction } from '../lib/decorators/on-instruction.decorator';
 import type { DispatchOutcome } from '../lib/dispatch/delivery-outcome';
 import { RetryPolicy } from '../lib/dispatch/retry-policy';
+import { DEFAULT_UNHANDLED_POLICY } from '../lib/dispatch/unhandled-policy';
 import { InstructionType } from '../lib/message/instruction-type.enum';
 import { MessageBusMessage } from '../lib/message/message-bus-message';
 import { MessageBusModule } from '../lib/message-bus.module';

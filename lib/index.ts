@@ -3,6 +3,7 @@ export { MessageBusError } from './errors/message-bus.error';
 export { MessageBusConfigurationError } from './errors/message-bus-configuration.error';
 export { MessageValidationError, type MessageFieldIssue } from './errors/message-validation.error';
 export { UnknownMessageTypeError } from './errors/unknown-message-type.error';
+export { ReadOnlyMessageTypeRegistryError } from './errors/read-only-message-type-registry.error';
 
 // Message model
 export { InstructionType } from './message/instruction-type.enum';
@@ -84,7 +85,7 @@ export type { DispatchOutcome, RejectionReason } from './dispatch/delivery-outco
 export { DeadLetter } from './dispatch/signals/dead-letter.signal';
 export { RetryLater } from './dispatch/signals/retry-later.signal';
 export type { Settlement } from './dispatch/settlement-policy';
-export type { UnhandledAction } from './dispatch/unhandled-policy';
+export type { UnhandledAction, UnhandledPolicy } from './dispatch/unhandled-policy';
 export { DuplicateInstructionHandlerError } from './errors/duplicate-instruction-handler.error';
 export { RequestScopedHandlerError } from './errors/request-scoped-handler.error';
 export { UnresolvedEnhancerError, type EnhancerKind } from './errors/unresolved-enhancer.error';

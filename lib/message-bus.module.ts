@@ -52,17 +52,18 @@ const providers: Provider[] = [
     useFactory: ({ messageTypes }: ResolvedMessageBusOptions) =>
       buildMessageTypeRegistry(messageTypes),
   },
+  // The clients parse and build with the module's registry, as its handlers do.
   {
     provide: SqsClient,
-    inject: [MESSAGE_BUS_RESOLVED_OPTIONS],
-    useFactory: ({ sqs }: ResolvedMessageBusOptions) =>
-      sqs ? new SqsClient(sqs) : unconfiguredClient(SqsClient, 'sqs'),
+    inject: [MESSAGE_BUS_RESOLVED_OPTIONS, MessageTypeRegistry],
+    useFactory: ({ sqs }: ResolvedMessageBusOptions, registry: MessageTypeRegistry) =>
+      sqs ? new SqsClient({ ...sqs, registry }) : unconfiguredClient(SqsClient, 'sqs'),
   },
   {
     provide: KafkaClient,
-    inject: [MESSAGE_BUS_RESOLVED_OPTIONS],
-    useFactory: ({ kafka }: ResolvedMessageBusOptions) =>
-      kafka ? new KafkaClient(kafka) : unconfiguredClient(KafkaClient, 'kafka'),
+    inject: [MESSAGE_BUS_RESOLVED_OPTIONS, MessageTypeRegistry],
+    useFactory: ({ kafka }: ResolvedMessageBusOptions, registry: MessageTypeRegistry) =>
+      kafka ? new KafkaClient({ ...kafka, registry }) : unconfiguredClient(KafkaClient, 'kafka'),
   },
   MessageHandlerMetadataAccessor,
   MessageHandlerRegistry,
@@ -72,8 +73,9 @@ const providers: Provider[] = [
   MessageBusPublisher,
   {
     provide: MessageBusClientProxy,
-    inject: [MessageBusPublisher],
-    useFactory: (publisher: MessageBusPublisher) => new MessageBusClientProxy(publisher),
+    inject: [MessageBusPublisher, MessageTypeRegistry],
+    useFactory: (publisher: MessageBusPublisher, registry: MessageTypeRegistry) =>
+      new MessageBusClientProxy(publisher, registry),
   },
   ConsumerOrchestrator,
 ];

@@ -19,16 +19,16 @@ export interface SqsConsumerOptions {
   visibilityTimeout?: number;
   /** Receives polling at once. Default: enough to keep `concurrency` busy. */
   pollers?: number;
-  /** Valid messages no handler listens to; overrides the module-wide `unhandled`. */
+  /** What becomes of a valid message no handler takes, for this queue; overrides the module's `unhandled`. */
   unhandled?: UnhandledAction;
 }
 
 /** A Kafka topic this app consumes, in a consumer group. */
 export interface KafkaConsumerOptions {
   topic: string;
-  /** Consumer group. Default `${topic}_consumer_group`, as the Python client does. */
+  /** Consumer group. Default `<topic>_consumer_group`, as the Python client does. */
   groupId?: string;
-  /** Default `${topic}.dlq`. */
+  /** Default `<topic>.dlq`. */
   deadLetterTopic?: string;
   retry?: RetryOptions;
   /** Partitions processed at once. Default 10. */
@@ -43,7 +43,7 @@ export interface KafkaConsumerOptions {
   members?: number;
   /** Where a new group starts. Default true (earliest), as the Python client does. */
   fromBeginning?: boolean;
-  /** Valid messages no handler listens to; overrides the module-wide `unhandled`. */
+  /** What becomes of a valid message no handler takes, for this topic; overrides the module's `unhandled`. */
   unhandled?: UnhandledAction;
 }
 

@@ -24,9 +24,9 @@ export interface MessageBusModuleOptions {
   /** Extra message types, or replacement payload classes for built-in ones. */
   messageTypes?: MessageTypeDefinition[];
   /**
-   * What consumers do with a valid message no handler listens to: `'acknowledge'` it or
-   * `'dead-letter'` it (reason `no-handler`). Default: events are acknowledged (logged once
-   * per type at debug level), instructions are dead-lettered (they were sent to this service).
+   * What becomes of a valid message no handler takes, on every consumer that does not say:
+   * the value applies to instructions and events alike. Unset: instructions are dead-lettered
+   * (one nobody handles is misrouted), events acknowledged (a topic carries many types).
    */
   unhandled?: UnhandledAction;
   /** How long shutdown waits for running handlers before leaving their messages for redelivery. Default 30 000 ms. */

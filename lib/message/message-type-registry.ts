@@ -1,6 +1,10 @@
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import { MessageBusError } from '../errors/message-bus.error';
+import { ReadOnlyMessageTypeRegistryError } from '../errors/read-only-message-type-registry.error';
 import { BUILT_IN_EVENT_PAYLOADS, BUILT_IN_INSTRUCTION_PAYLOADS } from './built-in-message-types';
+// A cycle on purpose (message-bus-message reads the default registry): each side uses the
+// other only inside functions, never while the modules load.
+import { MessageBusMessage, type CreateMessageOptions } from './message-bus-message';
 import type { MessageKind } from './message-kind';
 import type { PayloadClass } from './payload-class';
 
@@ -21,16 +25,9 @@ export class MessageTypeRegistry {
     event: new Map(),
   };
 
-  /** A registry holding the built-in types of the organisation's bus. */
+  /** A registry holding the built-in types of the organisation's bus, to extend as you like. */
   static withBuiltIns(): MessageTypeRegistry {
-    const registry = new MessageTypeRegistry();
-    for (const [type, payload] of Object.entries(BUILT_IN_INSTRUCTION_PAYLOADS)) {
-      registry.registerInstruction(type, payload);
-    }
-    for (const [type, payload] of Object.entries(BUILT_IN_EVENT_PAYLOADS)) {
-      registry.registerEvent(type, payload);
-    }
-    return registry;
+    return new MessageTypeRegistry().addBuiltIns();
   }
 
   /** Maps an instruction type to its payload class, replacing any earlier mapping. */
@@ -64,7 +61,27 @@ export class MessageTypeRegistry {
     return [...this.payloads[kind].keys()];
   }
 
-  /** An independent copy, to extend without touching this one. */
+  /**
+   * Builds a new message of this registry's types: `MessageBusMessage.create(options, { registry })`.
+   * Throws `MessageValidationError` (or `UnknownMessageTypeError`) as `create` does.
+   */
+  createMessage<TPayload extends object = object>(
+    options: CreateMessageOptions<TPayload>,
+  ): MessageBusMessage<TPayload> {
+    return MessageBusMessage.create<TPayload>(options, { registry: this });
+  }
+
+  /**
+   * Parses and validates untrusted input (JSON text, its UTF-8 bytes, or a parsed object)
+   * against this registry's types: `MessageBusMessage.fromJSON(input, { registry })`.
+   */
+  parseMessage<TPayload extends object = object>(
+    input: string | Uint8Array | object,
+  ): MessageBusMessage<TPayload> {
+    return MessageBusMessage.fromJSON<TPayload>(input, { registry: this });
+  }
+
+  /** An independent, writable copy, to extend without touching this one. */
   clone(): MessageTypeRegistry {
     const copy = new MessageTypeRegistry();
     for (const kind of ['instruction', 'event'] as const) {
@@ -73,7 +90,17 @@ export class MessageTypeRegistry {
     return copy;
   }
 
-  private set(kind: MessageKind, type: string, payload: PayloadClass): this {
+  protected addBuiltIns(): this {
+    for (const [type, payload] of Object.entries(BUILT_IN_INSTRUCTION_PAYLOADS)) {
+      this.set('instruction', type, payload);
+    }
+    for (const [type, payload] of Object.entries(BUILT_IN_EVENT_PAYLOADS)) {
+      this.set('event', type, payload);
+    }
+    return this;
+  }
+
+  protected set(kind: MessageKind, type: string, payload: PayloadClass): this {
     if (typeof type !== 'string' || type.trim() === '') {
       throw new MessageBusError(`A registered ${kind} type must be a non-blank string`);
     }
@@ -85,11 +112,35 @@ export class MessageTypeRegistry {
   }
 }
 
+/** The built-ins, frozen: the process-wide default must not be a way to change another module's types. */
+class ReadOnlyMessageTypeRegistry extends MessageTypeRegistry {
+  constructor() {
+    super();
+    this.addBuiltIns();
+  }
+
+  override registerInstruction(type: string): never {
+    throw new ReadOnlyMessageTypeRegistryError(type);
+  }
+
+  override registerEvent(type: string): never {
+    throw new ReadOnlyMessageTypeRegistryError(type);
+  }
+
+  override register(definition: MessageTypeDefinition): never {
+    throw new ReadOnlyMessageTypeRegistryError(
+      String(definition?.instructionType ?? definition?.event),
+    );
+  }
+}
+
 /**
- * The registry `MessageBusMessage.create()` and `fromJSON()` use when given none.
- * Registering on it affects the whole process; prefer a module option or a clone in tests.
+ * The registry `MessageBusMessage.create()` and `fromJSON()` use when given none: the
+ * built-in types only, and read-only (registering on it throws
+ * `ReadOnlyMessageTypeRegistryError`). A module has a registry of its own, built from its
+ * `messageTypes` option; `clone()` gives a writable copy.
  */
-export const defaultMessageTypeRegistry = MessageTypeRegistry.withBuiltIns();
+export const defaultMessageTypeRegistry: MessageTypeRegistry = new ReadOnlyMessageTypeRegistry();
 
 /**
  * The built-in types plus an app's `messageTypes` option, in a registry of its own. A bad
@@ -98,7 +149,7 @@ export const defaultMessageTypeRegistry = MessageTypeRegistry.withBuiltIns();
 export function buildMessageTypeRegistry(
   definitions: readonly MessageTypeDefinition[],
 ): MessageTypeRegistry {
-  const registry = defaultMessageTypeRegistry.clone();
+  const registry = MessageTypeRegistry.withBuiltIns();
   definitions.forEach((definition, index) => {
     try {
       registry.register(definition);

@@ -3,7 +3,7 @@ import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
-import { buildMessageTypeRegistry } from '../message/message-type-registry';
+import { buildMessageTypeRegistry, MessageTypeRegistry } from '../message/message-type-registry';
 import { resolveModuleOptions } from '../options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { toHandlerInvocation } from '../dispatch/handler-invocation';
@@ -32,24 +32,26 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
   private readonly options: ResolvedMessageBusOptions;
   private readonly clients: MessageBusServerClients;
   private readonly transports: MessageTransports;
+  private readonly registry: MessageTypeRegistry;
   private consumers: RunningConsumer[] = [];
 
   constructor(options: MessageBusModuleOptions) {
     super();
     this.options = resolveModuleOptions(options);
+    this.registry = buildMessageTypeRegistry(this.options.messageTypes);
+    const { registry } = this;
     this.clients = {
       sqs: this.options.sqs
-        ? new SqsClient(this.options.sqs)
+        ? new SqsClient({ ...this.options.sqs, registry })
         : unconfiguredClient(SqsClient, 'sqs'),
       kafka: this.options.kafka
-        ? new KafkaClient(this.options.kafka)
+        ? new KafkaClient({ ...this.options.kafka, registry })
         : unconfiguredClient(KafkaClient, 'kafka'),
     };
     this.transports = new MessageTransports(this.options, this.clients.sqs, this.clients.kafka);
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
-    const registry = buildMessageTypeRegistry(this.options.messageTypes);
     const dispatcher = new DeliveryDispatcher((message) => {
       const handler = this.getHandlerByPattern(message.type);
       if (!handler) return [];
@@ -59,7 +61,7 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
           invoke: toHandlerInvocation(handler),
         },
       ];
-    }, registry);
+    }, this.registry);
     try {
       this.consumers = await startConsumers(this.options, this.transports, dispatcher);
       for (const consumer of this.consumers) this.busLogger.log(`Consuming ${consumer.name}`);

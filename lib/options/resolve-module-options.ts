@@ -11,11 +11,28 @@ import type {
 } from '../interfaces/consumer-options.interface';
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
 import { TRANSPORT_NAMES, type TransportName } from '../interfaces/transport-name';
+import { defaultDeadLetterDestination, defaultKafkaGroupId } from './consumer-defaults';
+import {
+  CONSUMERS_OPTION_KEYS,
+  KAFKA_CONSUMER_OPTION_KEYS,
+  MODULE_OPTION_KEYS,
+  RETRY_OPTION_KEYS,
+  SQS_CONSUMER_OPTION_KEYS,
+} from './module-option-keys';
+import {
+  optionalChoice,
+  optionalName,
+  rejectUnknownKeys,
+  requiredName,
+  wholeNumber,
+} from './option-checks';
 import type {
   ResolvedKafkaConsumer,
   ResolvedMessageBusOptions,
   ResolvedSqsConsumer,
 } from './resolved-options';
+
+const UNHANDLED_ACTIONS: readonly UnhandledAction[] = ['acknowledge', 'dead-letter'];
 
 /**
  * Checks the module options once, at start-up, and fills in defaults. Every problem is a
@@ -32,15 +49,18 @@ export function resolveModuleOptions(
     );
   }
   const merged: MessageBusModuleOptions = { ...options, ...(override ?? {}) };
+  rejectUnknownKeys(merged, MODULE_OPTION_KEYS, '');
+  rejectUnknownKeys(merged.consumers, CONSUMERS_OPTION_KEYS, 'consumers');
+  rejectClientRegistry(merged);
   const transport = resolveTransport(merged);
   const onMemory = transport === 'memory';
+  const unhandled = resolveUnhandled(merged.unhandled, 'unhandled', DEFAULT_UNHANDLED_POLICY);
 
-  const moduleUnhandled = unhandledAction(merged.unhandled, 'unhandled');
   const sqsConsumers = list(merged.consumers?.sqs, 'consumers.sqs').map((consumer, index) =>
-    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, moduleUnhandled),
+    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, unhandled),
   );
   const kafkaConsumers = list(merged.consumers?.kafka, 'consumers.kafka').map((consumer, index) =>
-    resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`, moduleUnhandled),
+    resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`, unhandled),
   );
   if (!onMemory && sqsConsumers.length > 0)
     requireSection(merged.sqs, 'sqs', 'consumers.sqs lists queues');
@@ -88,6 +108,7 @@ export function resolveModuleOptions(
     sqsConsumers,
     kafkaConsumers,
     messageTypes: list(merged.messageTypes, 'messageTypes'),
+    unhandled,
     shutdownTimeoutMs,
     onConsumerFailure,
   };
@@ -122,15 +143,16 @@ function resolveTransport(options: MessageBusModuleOptions): TransportName {
 function resolveSqsConsumer(
   consumer: SqsConsumerOptions,
   setting: string,
-  moduleUnhandled: UnhandledAction | undefined,
+  moduleUnhandled: UnhandledPolicy,
 ): ResolvedSqsConsumer {
-  requireName(consumer?.queue, `${setting}.queue`);
+  rejectUnknownKeys(consumer, SQS_CONSUMER_OPTION_KEYS, setting);
+  const queue = requiredName(consumer?.queue, `${setting}.queue`);
   const concurrency = wholeNumber(consumer.concurrency ?? 10, `${setting}.concurrency`, 1, 10_000);
   return {
-    queue: consumer.queue,
+    queue,
     deadLetterQueue: optionalName(consumer.deadLetterQueue, `${setting}.deadLetterQueue`),
-    retry: new RetryPolicy(consumer.retry, `${setting}.retry`),
-    unhandled: unhandledPolicy(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
+    retry: resolveRetry(consumer.retry, `${setting}.retry`),
+    unhandled: resolveUnhandled(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
     concurrency,
     waitTimeSeconds: wholeNumber(
       consumer.waitTimeSeconds ?? 20,
@@ -156,18 +178,18 @@ function resolveSqsConsumer(
 function resolveKafkaConsumer(
   consumer: KafkaConsumerOptions,
   setting: string,
-  moduleUnhandled: UnhandledAction | undefined,
+  moduleUnhandled: UnhandledPolicy,
 ): ResolvedKafkaConsumer {
-  requireName(consumer?.topic, `${setting}.topic`);
+  rejectUnknownKeys(consumer, KAFKA_CONSUMER_OPTION_KEYS, setting);
+  const topic = requiredName(consumer?.topic, `${setting}.topic`);
   return {
-    topic: consumer.topic,
-    groupId:
-      optionalName(consumer.groupId, `${setting}.groupId`) ?? `${consumer.topic}_consumer_group`,
+    topic,
+    groupId: optionalName(consumer.groupId, `${setting}.groupId`) ?? defaultKafkaGroupId(topic),
     deadLetterTopic:
       optionalName(consumer.deadLetterTopic, `${setting}.deadLetterTopic`) ??
-      `${consumer.topic}.dlq`,
-    retry: new RetryPolicy(consumer.retry, `${setting}.retry`),
-    unhandled: unhandledPolicy(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
+      defaultDeadLetterDestination(topic),
+    retry: resolveRetry(consumer.retry, `${setting}.retry`),
+    unhandled: resolveUnhandled(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
     partitionsConcurrency: wholeNumber(
       consumer.partitionsConcurrency ?? 10,
       `${setting}.partitionsConcurrency`,
@@ -177,31 +199,6 @@ function resolveKafkaConsumer(
     members: wholeNumber(consumer.members ?? 1, `${setting}.members`, 1, 64),
     fromBeginning: consumer.fromBeginning ?? true,
   };
-}
-
-const UNHANDLED_ACTIONS: readonly UnhandledAction[] = ['acknowledge', 'dead-letter'];
-
-function unhandledAction(value: unknown, setting: string): UnhandledAction | undefined {
-  if (value === undefined) return undefined;
-  if (!UNHANDLED_ACTIONS.includes(value as UnhandledAction)) {
-    throw new MessageBusConfigurationError(
-      setting,
-      `must be 'acknowledge' or 'dead-letter' (got ${JSON.stringify(value)})`,
-    );
-  }
-  return value as UnhandledAction;
-}
-
-/** The consumer's own setting, else the module's, applied to both kinds; else the default. */
-function unhandledPolicy(
-  value: unknown,
-  setting: string,
-  moduleUnhandled: UnhandledAction | undefined,
-): UnhandledPolicy {
-  const action = unhandledAction(value, setting) ?? moduleUnhandled;
-  return action === undefined
-    ? DEFAULT_UNHANDLED_POLICY
-    : Object.freeze({ instruction: action, event: action });
 }
 
 function list<T>(value: T[] | undefined, setting: string): T[] {
@@ -216,26 +213,31 @@ function requireSection(section: unknown, setting: string, because: string): voi
   }
 }
 
-function requireName(value: unknown, setting: string): asserts value is string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new MessageBusConfigurationError(setting, 'is required and must be a non-blank string');
-  }
+function resolveRetry(retry: SqsConsumerOptions['retry'], setting: string): RetryPolicy {
+  rejectUnknownKeys(retry, RETRY_OPTION_KEYS, setting);
+  return new RetryPolicy(retry, setting);
 }
 
-function optionalName(value: unknown, setting: string): string | undefined {
-  if (value === undefined) return undefined;
-  requireName(value, setting);
-  return value;
+/** A set value applies to both kinds; unset falls back on the level above. */
+function resolveUnhandled(
+  value: unknown,
+  setting: string,
+  fallback: UnhandledPolicy,
+): UnhandledPolicy {
+  const action = optionalChoice(value, UNHANDLED_ACTIONS, setting);
+  return action === undefined ? fallback : { instruction: action, event: action };
 }
 
-function wholeNumber(value: unknown, setting: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new MessageBusConfigurationError(
-      setting,
-      `must be a whole number from ${min} to ${max} (got ${String(value)})`,
-    );
+/** The module hands its own registry, built from `messageTypes`, to the clients it creates. */
+function rejectClientRegistry(options: MessageBusModuleOptions): void {
+  for (const section of ['sqs', 'kafka'] as const) {
+    if (options[section]?.registry !== undefined) {
+      throw new MessageBusConfigurationError(
+        `${section}.registry`,
+        'is set by MessageBusModule from its messageTypes option: drop it and list your types in messageTypes',
+      );
+    }
   }
-  return value;
 }
 
 function rejectDuplicates(keys: string[], setting: string, what: string): void {

@@ -15,6 +15,7 @@ export interface ResolvedSqsConsumer extends Required<
 > {
   deadLetterQueue?: string;
   retry: RetryPolicy;
+  /** The consumer's `unhandled`, else the module's, else the default, per kind of message. */
   unhandled: UnhandledPolicy;
 }
 
@@ -22,6 +23,7 @@ export interface ResolvedKafkaConsumer extends Required<
   Omit<KafkaConsumerOptions, 'retry' | 'unhandled'>
 > {
   retry: RetryPolicy;
+  /** The consumer's `unhandled`, else the module's, else the default, per kind of message. */
   unhandled: UnhandledPolicy;
 }
 
@@ -33,6 +35,8 @@ export interface ResolvedMessageBusOptions {
   sqsConsumers: ResolvedSqsConsumer[];
   kafkaConsumers: ResolvedKafkaConsumer[];
   messageTypes: MessageTypeDefinition[];
+  /** The module's `unhandled`, else the default: for deliveries that come through no consumer. */
+  unhandled: UnhandledPolicy;
   shutdownTimeoutMs: number;
   onConsumerFailure: ConsumerFailureBehaviour;
 }

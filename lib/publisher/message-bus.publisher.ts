@@ -20,8 +20,11 @@ export class MessageBusPublisher {
     private readonly transports: MessageTransports,
   ) {}
 
-  /** Publishes to a queue (SQS) or topic (Kafka) named `destination`. */
-  publish(
+  /**
+   * Publishes to a queue (SQS) or topic (Kafka) named `destination`. Every failure, a bad
+   * argument included, rejects the promise: nothing is thrown synchronously.
+   */
+  async publish(
     message: MessageBusMessage,
     destination: string,
     options: PublisherPublishOptions = {},

@@ -57,7 +57,7 @@ describe('MessageBusModule options', () => {
     const client = moduleRef.get(SqsClient);
     expect(client).toBeInstanceOf(SqsClient);
     // The unconfigured Kafka section answers with the setting to add, not a crash at start-up.
-    expect(() => moduleRef.get(KafkaClient).sendMessage({}, 'topic')).toThrow(
+    await expect(moduleRef.get(KafkaClient).sendMessage({}, 'topic')).rejects.toThrow(
       /kafka is not configured/,
     );
     await moduleRef.close();
@@ -83,6 +83,32 @@ describe('MessageBusModule options', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [MessageBusModule.forRoot({ transport: 'memory', isGlobal: true }), FeatureModule],
     }).compile();
+    expect(moduleRef.select(FeatureModule).get(MessageBusPublisher)).toBeInstanceOf(
+      MessageBusPublisher,
+    );
+    await moduleRef.close();
+  });
+
+  it('forRootAsync with isGlobal, imports and inject takes its extras without calling them unknown options', async () => {
+    @Module({})
+    class FeatureModule {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        MessageBusModule.forRootAsync({
+          isGlobal: true,
+          imports: [
+            ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ BUS: 'memory' })] }),
+          ],
+          inject: [ConfigService],
+          useFactory: (config: ConfigService): MessageBusModuleOptions => ({
+            transport: config.getOrThrow('BUS'),
+            unhandled: 'acknowledge',
+          }),
+        }),
+        FeatureModule,
+      ],
+    }).compile();
+    await moduleRef.init();
     expect(moduleRef.select(FeatureModule).get(MessageBusPublisher)).toBeInstanceOf(
       MessageBusPublisher,
     );
@@ -156,6 +182,26 @@ describe('MessageBusModule options', () => {
       /consumers\.kafka\[0\]\.deadLetterTopic must differ/,
     ],
     ['an SQS queueUrl that is no URL', { sqs: { queueUrl: 'not a url' } }, /sqs\.queueUrl/],
+    [
+      'a consumer: typo for consumers:',
+      { transport: 'memory', consumer: { sqs: [{ queue: 'q' }] } } as MessageBusModuleOptions,
+      /^Invalid message bus configuration: consumer is not an option \(did you mean consumers\?\)$/,
+    ],
+    [
+      'a typo in the sqs section',
+      { sqs: { queueUrl: 'http://127.0.0.1:9324/000000000000', regin: 'eu-west-1' } as never },
+      /sqs\.regin is not an option \(did you mean region\?\)$/,
+    ],
+    [
+      'a typo in the kafka section',
+      { kafka: { bootstrapServers: 'x:1', securityProtocl: 'PLAINTEXT' } as never },
+      /kafka\.securityProtocl is not an option \(did you mean securityProtocol\?\)$/,
+    ],
+    [
+      'an unknown unhandled action',
+      { transport: 'memory', unhandled: 'ignore' as never },
+      /unhandled must be one of 'acknowledge', 'dead-letter' \(got "ignore"\)/,
+    ],
     [
       'SASL without a user name',
       {

@@ -1,6 +1,12 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { KafkaConfig, SASLOptions, logCreator as KafkaJsLogCreator } from 'kafkajs';
 import { MessageBusConfigurationError } from '../../errors/message-bus-configuration.error';
+import {
+  optionalName,
+  rejectUnknownKeys,
+  wholeNumber,
+  type OptionKeys,
+} from '../../options/option-checks';
 import type {
   KafkaClientOptions,
   KafkaLogLevel,
@@ -48,6 +54,27 @@ const KAFKAJS_MECHANISM = {
 export type KafkaClientRole = 'producer' | 'consumer' | 'admin';
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+const KAFKA_CLIENT_OPTION_KEYS: OptionKeys<KafkaClientOptions> = {
+  bootstrapServers: true,
+  producerId: true,
+  consumerId: true,
+  securityProtocol: true,
+  saslMechanism: true,
+  userName: true,
+  password: true,
+  ssl: true,
+  logLevel: true,
+  logger: true,
+  registry: true,
+  connectionTimeoutMs: true,
+  requestTimeoutMs: true,
+  sendRetries: true,
+  sessionTimeoutMs: true,
+  heartbeatIntervalMs: true,
+  maxWaitTimeMs: true,
+  receiveBufferSize: true,
+};
 
 /**
  * SASL user name and password. The password sits in a private field, so logging or
@@ -108,6 +135,7 @@ export function resolveKafkaConnectionSettings(
       'must be an options object (it may be empty: every setting has a default)',
     );
   }
+  rejectUnknownKeys(options, KAFKA_CLIENT_OPTION_KEYS, 'kafka');
   const brokers = resolveBrokers(options.bootstrapServers, env);
   const protocol = resolveChoice(
     options.securityProtocol,
@@ -329,14 +357,10 @@ function resolveSsl(
 }
 
 function resolveClientId(value: string | undefined, setting: string): string {
-  if (value === undefined || value === null) return KAFKA_DEFAULT_CLIENT_ID;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new MessageBusConfigurationError(
-      setting,
-      'must be a non-blank string (the client id the brokers see)',
-    );
-  }
-  return value;
+  if (value === null) return KAFKA_DEFAULT_CLIENT_ID;
+  return (
+    optionalName(value, setting, ' (the client id the brokers see)') ?? KAFKA_DEFAULT_CLIENT_ID
+  );
 }
 
 function resolveLogLevel(value: KafkaLogLevel | undefined): KafkaLogLevel {
@@ -357,13 +381,7 @@ function resolveInteger(
   min: number,
 ): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new MessageBusConfigurationError(
-      setting,
-      `must be a whole number of at least ${min}, got ${String(value)}`,
-    );
-  }
-  return value;
+  return wholeNumber(value, setting, min);
 }
 
 function resolveGroupTimings(options: KafkaClientOptions): {

@@ -48,11 +48,8 @@ import type {
   KafkaReceivedMessage,
   KafkaSendResult,
 } from './kafka-received-message.interface';
-import {
-  defaultKafkaGroupId,
-  KAFKA_DEFAULT_RECEIVE_TIMEOUT_MS,
-  KAFKA_MAX_BYTES_PER_PARTITION,
-} from './kafka.constants';
+import { defaultKafkaGroupId } from '../../options/consumer-defaults';
+import { KAFKA_DEFAULT_RECEIVE_TIMEOUT_MS, KAFKA_MAX_BYTES_PER_PARTITION } from './kafka.constants';
 
 interface ConsumerEntry {
   readonly topic: string;

@@ -27,8 +27,3 @@ export const KAFKA_MAX_BYTES_PER_PARTITION = 256 * 1024;
 export const KAFKA_DEFAULT_RECEIVE_TIMEOUT_MS = 1_000;
 /** Kafka's own limit on topic names. */
 export const KAFKA_MAX_TOPIC_NAME_LENGTH = 249;
-
-/** The consumer group a topic is read in when none is given, as the Python client names it. */
-export function defaultKafkaGroupId(topic: string): string {
-  return `${topic}_consumer_group`;
-}

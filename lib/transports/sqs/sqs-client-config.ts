@@ -1,5 +1,11 @@
 import type { SQSClientConfig } from '@aws-sdk/client-sqs';
 import { MessageBusConfigurationError } from '../../errors/message-bus-configuration.error';
+import {
+  isNonBlank,
+  rejectUnknownKeys,
+  wholeNumber,
+  type OptionKeys,
+} from '../../options/option-checks';
 import { normaliseBaseQueueUrl } from './sqs-queue-address';
 import { SQS_DEFAULT_REGION } from './sqs.constants';
 import type { SqsClientOptions } from './sqs-client-options.interface';
@@ -17,6 +23,15 @@ const REGION = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** `sqs.<region>.amazonaws.com` (and `sqs-fips.`, `.com.cn`): the region AWS will expect the signature for. */
 const AWS_SQS_HOST = /^sqs(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const SDK_SETTINGS = ['region', 'credentials', 'endpoint', 'maxAttempts'] as const;
+const SQS_CLIENT_OPTION_KEYS: OptionKeys<SqsClientOptions> = {
+  queueUrl: true,
+  region: true,
+  credentials: true,
+  endpoint: true,
+  maxAttempts: true,
+  client: true,
+  registry: true,
+};
 
 /**
  * Checks the options and applies the defaults: the region from the option, then `AWS_REGION`,
@@ -33,6 +48,7 @@ export function resolveSqsClientConfig(
       'must be an options object with at least queueUrl',
     );
   }
+  rejectUnknownKeys(options, SQS_CLIENT_OPTION_KEYS, 'sqs');
   const queueUrl = normaliseBaseQueueUrl(options.queueUrl);
 
   if (options.client !== undefined) {
@@ -64,13 +80,7 @@ export function resolveSqsClientConfig(
   if (options.credentials !== undefined)
     sdkConfig.credentials = checkCredentials(options.credentials);
   if (options.maxAttempts !== undefined) {
-    if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
-      throw new MessageBusConfigurationError(
-        'sqs.maxAttempts',
-        `must be a whole number of at least 1, got ${options.maxAttempts}`,
-      );
-    }
-    sdkConfig.maxAttempts = options.maxAttempts;
+    sdkConfig.maxAttempts = wholeNumber(options.maxAttempts, 'sqs.maxAttempts', 1);
   }
   return { queueUrl, sdkConfig };
 }
@@ -134,12 +144,11 @@ function checkCredentials(
 ): SQSClientConfig['credentials'] {
   if (typeof credentials === 'function') return credentials;
   const given = credentials as { accessKeyId?: unknown; secretAccessKey?: unknown };
-  const blank = (value: unknown): boolean => typeof value !== 'string' || value.trim() === '';
   if (
     typeof credentials !== 'object' ||
     credentials === null ||
-    blank(given.accessKeyId) ||
-    blank(given.secretAccessKey)
+    !isNonBlank(given.accessKeyId) ||
+    !isNonBlank(given.secretAccessKey)
   ) {
     // The values stay out of the message: they are secrets.
     throw new MessageBusConfigurationError(

@@ -9,6 +9,7 @@ export {
   type MessageFieldIssue,
 } from '../../../lib/errors/message-validation.error';
 export { UnknownMessageTypeError } from '../../../lib/errors/unknown-message-type.error';
+export { ReadOnlyMessageTypeRegistryError } from '../../../lib/errors/read-only-message-type-registry.error';
 export { InstructionType } from '../../../lib/message/instruction-type.enum';
 export { EventType } from '../../../lib/message/event-type.enum';
 export { TransactionType } from '../../../lib/message/transaction-type.enum';

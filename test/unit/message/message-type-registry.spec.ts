@@ -9,6 +9,7 @@ import {
   MessageTypeRegistry,
   MessageValidationError,
   PaymentPayload,
+  ReadOnlyMessageTypeRegistryError,
   UnknownMessageTypeError,
   defaultMessageTypeRegistry,
 } from './message-model';
@@ -187,5 +188,67 @@ describe('MessageTypeRegistry', () => {
     );
     expect(error).toBeInstanceOf(MessageBusError);
     expect((error as Error).message).toContain('NEW_USER');
+  });
+
+  it('keeps the process-wide default read-only, pointing at messageTypes or withBuiltIns()', () => {
+    const attempts = [
+      () => defaultMessageTypeRegistry.registerEvent(EventType.NEW_USER, NewUserEventPayload),
+      () => defaultMessageTypeRegistry.registerInstruction('PAYMENT', EuroPaymentPayload),
+      () => defaultMessageTypeRegistry.register({ event: 'CUSTOM', payload: NewUserEventPayload }),
+    ];
+    for (const attempt of attempts) {
+      const error = thrown(attempt);
+      expect(error).toBeInstanceOf(ReadOnlyMessageTypeRegistryError);
+      expect(error).toBeInstanceOf(MessageBusError);
+      expect((error as Error).message).toMatch(/read-only.*messageTypes.*withBuiltIns\(\)/);
+    }
+    expect(defaultMessageTypeRegistry.payloadClassFor('event', EventType.NEW_USER)).toBeUndefined();
+    expect(defaultMessageTypeRegistry.payloadClassFor('instruction', 'PAYMENT')).toBe(
+      PaymentPayload,
+    );
+    // A clone is the caller's own, and writable.
+    expect(
+      defaultMessageTypeRegistry
+        .clone()
+        .registerEvent(EventType.NEW_USER, NewUserEventPayload)
+        .payloadClassFor('event', EventType.NEW_USER),
+    ).toBe(NewUserEventPayload);
+  });
+
+  it('builds and parses messages of its own types with createMessage() and parseMessage()', () => {
+    const registry = MessageTypeRegistry.withBuiltIns().registerEvent(
+      EventType.NEW_USER,
+      NewUserEventPayload,
+    );
+    const message = registry.createMessage({
+      source: 'IDENTITY_SERVICE',
+      event: EventType.NEW_USER,
+      payload: newUser,
+      serviceToken: 't',
+      idempotencyKey: 'k-1',
+    });
+    expect(message.payload).toBeInstanceOf(NewUserEventPayload);
+    expect(message.meta_data.idempotency_key).toBe('k-1');
+
+    const parsed = registry.parseMessage<NewUserEventPayload>(message.serialize());
+    expect(parsed.payload).toBeInstanceOf(NewUserEventPayload);
+    expect(parsed.toDict()).toEqual(message.toDict());
+    expect(registry.parseMessage(message.toDict()).type).toBe(EventType.NEW_USER);
+
+    // The same calls on a registry without the type refuse it.
+    const builtIns = MessageTypeRegistry.withBuiltIns();
+    expect(thrown(() => builtIns.parseMessage(message.serialize()))).toBeInstanceOf(
+      UnknownMessageTypeError,
+    );
+    expect(
+      thrown(() =>
+        builtIns.createMessage({
+          source: 'IDENTITY_SERVICE',
+          event: EventType.NEW_USER,
+          payload: newUser,
+          serviceToken: 't',
+        }),
+      ),
+    ).toBeInstanceOf(UnknownMessageTypeError);
   });
 });
