@@ -46,6 +46,10 @@ export class MemoryConsumer implements RunningConsumer {
   /** Messages left at their source, back after a delay: they do not keep the bus busy. */
   private readonly left = new Map<NodeJS.Timeout, MemoryEntry>();
   private readonly counts = { handled: 0, retried: 0, deadLettered: 0 };
+  /** Messages whose handler runs now. */
+  private readonly running = new Set<MemoryEntry>();
+  /** Given back by `stop()` while their handler still ran: whatever it returns is dropped. */
+  private readonly abandoned = new WeakSet<MemoryEntry>();
   private drained?: () => void;
 
   constructor(
@@ -97,6 +101,16 @@ export class MemoryConsumer implements RunningConsumer {
         setTimeout(resolve, timeoutMs).unref();
       });
     }
+    if (this.running.size > 0) {
+      // As SQS and Kafka do: a handler still running after the timeout is not waited for,
+      // and its message goes back unsettled, for the next consumer of the group.
+      this.logger.warn(
+        `${this.running.size} handler(s) of ${this.subscription.source} still ran after ${timeoutMs} ms; their messages go back for redelivery`,
+      );
+      for (const entry of this.running) this.abandoned.add(entry);
+      this.queue.ready.unshift(...this.running);
+      this.running.clear();
+    }
     this.state = 'stopped';
     this.host.checkIdle();
   }
@@ -132,12 +146,22 @@ export class MemoryConsumer implements RunningConsumer {
       ...(entry.key !== undefined ? { key: entry.key } : {}),
     };
     let outcome: DispatchOutcome;
+    this.running.add(entry);
     try {
       outcome = await this.handler(delivery);
     } catch (error) {
       outcome = { status: 'failed', error };
     }
+    this.running.delete(entry);
     this.inFlight -= 1;
+    if (this.abandoned.has(entry)) {
+      this.abandoned.delete(entry);
+      this.logger.warn(
+        `${describeDelivery(delivery, outcome.message)} finished after shutdown gave it back to ${source}; its result is dropped and it will be delivered again`,
+      );
+      this.host.checkIdle();
+      return;
+    }
     const settlement = decideSettlement(outcome, entry.attempt, rules, this.state !== 'running');
     const record = (action: MemorySettlement['action']): MemorySettlement => ({
       messageId: entry.messageId,
