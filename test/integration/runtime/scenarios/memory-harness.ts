@@ -1,5 +1,5 @@
 import type { TestingModule } from '@nestjs/testing';
-import { MessageDispatcher } from '../../../../lib/dispatch/message.dispatcher';
+import { MessageDispatcher } from '../../../../lib/runtime/message.dispatcher';
 import { MESSAGE_BUS_RESOLVED_OPTIONS } from '../../../../lib/message-bus.constants';
 import type { ResolvedMessageBusOptions } from '../../../../lib/options/resolved-options';
 import { startConsumers } from '../../../../lib/runtime/start-consumers';
