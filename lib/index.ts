@@ -124,12 +124,12 @@ export type {
   SqsVisibilityChange,
 } from './transports/sqs/sqs-batch-result.interface';
 export type { SqsOutgoingMessage } from './transports/sqs/sqs-message-body';
-export { SqsOperationError, type SqsOperationErrorDetails } from './errors/sqs-operation.error';
-export { SqsQueueDoesNotExistError } from './errors/sqs-queue-does-not-exist.error';
-export { SqsBatchError } from './errors/sqs-batch.error';
-export { SqsInvalidArgumentError } from './errors/sqs-invalid-argument.error';
-export { SqsClientClosedError } from './errors/sqs-client-closed.error';
-export { SqsConsumerFailedError } from './errors/sqs-consumer-failed.error';
+export { SqsOperationError, type SqsOperationErrorDetails } from './transports/sqs/errors/sqs-operation.error';
+export { SqsQueueDoesNotExistError } from './transports/sqs/errors/sqs-queue-does-not-exist.error';
+export { SqsBatchError } from './transports/sqs/errors/sqs-batch.error';
+export { SqsInvalidArgumentError } from './transports/sqs/errors/sqs-invalid-argument.error';
+export { SqsClientClosedError } from './transports/sqs/errors/sqs-client-closed.error';
+export { SqsConsumerFailedError } from './transports/sqs/errors/sqs-consumer-failed.error';
 export { SQS_DEAD_LETTER_ATTRIBUTES } from './transports/sqs/consumer/sqs-consumer.constants';
 export type { JsonValue } from './message/untrusted-json';
 
@@ -156,15 +156,15 @@ export {
   parseKafkaReceiptHandle,
   type KafkaRecordPosition,
 } from './transports/kafka/kafka-receipt-handle';
-export { KafkaAuthenticationError } from './errors/kafka-authentication.error';
-export { KafkaClientClosedError } from './errors/kafka-client-closed.error';
-export { KafkaCommitError } from './errors/kafka-commit.error';
-export { KafkaConnectionError } from './errors/kafka-connection.error';
-export { KafkaConsumerError } from './errors/kafka-consumer.error';
-export { KafkaInvalidArgumentError } from './errors/kafka-invalid-argument.error';
+export { KafkaAuthenticationError } from './transports/kafka/errors/kafka-authentication.error';
+export { KafkaClientClosedError } from './transports/kafka/errors/kafka-client-closed.error';
+export { KafkaCommitError } from './transports/kafka/errors/kafka-commit.error';
+export { KafkaConnectionError } from './transports/kafka/errors/kafka-connection.error';
+export { KafkaConsumerError } from './transports/kafka/errors/kafka-consumer.error';
+export { KafkaInvalidArgumentError } from './transports/kafka/errors/kafka-invalid-argument.error';
 export {
   KafkaReceiptHandleError,
   type KafkaReceiptHandleProblem,
-} from './errors/kafka-receipt-handle.error';
-export { KafkaSendError } from './errors/kafka-send.error';
+} from './transports/kafka/errors/kafka-receipt-handle.error';
+export { KafkaSendError } from './transports/kafka/errors/kafka-send.error';
 export { KAFKA_DEAD_LETTER_HEADERS } from './transports/kafka/consumer/kafka-consumer.constants';

@@ -102,7 +102,7 @@ export class MessageBusModule
   extends ConfigurableMessageBusModule
   implements OnModuleInit, OnApplicationShutdown
 {
-  private readonly logger = new Logger('MessageBus');
+  private readonly logger = new Logger(MessageBusModule.name);
 
   constructor(
     private readonly explorer: MessageHandlerExplorer,

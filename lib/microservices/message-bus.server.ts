@@ -28,7 +28,7 @@ export interface MessageBusServerClients {
  * `MessageBusContext` (`@Payload()`, `@Ctx()`).
  */
 export class MessageBusServer extends Server implements CustomTransportStrategy {
-  private readonly busLogger = new Logger('MessageBus');
+  private readonly busLogger = new Logger(MessageBusServer.name);
   private readonly options: ResolvedMessageBusOptions;
   private readonly clients: MessageBusServerClients;
   private readonly transports: MessageTransports;

@@ -29,7 +29,7 @@ export interface ConsumerWatchdogOptions {
  * other consumers are drained and the process exits with code 1.
  */
 export class ConsumerWatchdog {
-  private readonly logger = new Logger('MessageBus');
+  private readonly logger = new Logger(ConsumerWatchdog.name);
   private readonly reported = new Set<string>();
   private timer?: NodeJS.Timeout;
   private exiting = false;

@@ -1,8 +1,8 @@
-import { KafkaAuthenticationError } from '../../errors/kafka-authentication.error';
-import { KafkaCommitError } from '../../errors/kafka-commit.error';
-import { KafkaConnectionError } from '../../errors/kafka-connection.error';
-import { KafkaConsumerError } from '../../errors/kafka-consumer.error';
-import { KafkaSendError } from '../../errors/kafka-send.error';
+import { KafkaAuthenticationError } from './errors/kafka-authentication.error';
+import { KafkaCommitError } from './errors/kafka-commit.error';
+import { KafkaConnectionError } from './errors/kafka-connection.error';
+import { KafkaConsumerError } from './errors/kafka-consumer.error';
+import { KafkaSendError } from './errors/kafka-send.error';
 import { MessageBusError } from '../../errors/message-bus.error';
 
 /** What an error message may say about the connection: never the password. */

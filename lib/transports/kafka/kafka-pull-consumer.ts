@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { KafkaReceiptHandleError } from '../../errors/kafka-receipt-handle.error';
+import { KafkaReceiptHandleError } from './errors/kafka-receipt-handle.error';
 import { KafkaGroupMembership } from './kafka-group-membership';
 
 /** One record read ahead of `receive()`, exactly as kafkajs delivered it. */

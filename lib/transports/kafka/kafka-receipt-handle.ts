@@ -1,4 +1,4 @@
-import { KafkaReceiptHandleError } from '../../errors/kafka-receipt-handle.error';
+import { KafkaReceiptHandleError } from './errors/kafka-receipt-handle.error';
 import { KAFKA_MAX_TOPIC_NAME_LENGTH } from './kafka.constants';
 
 /** Where one received record sits: what `commitOffset` needs to mark it, and everything before it, done. */

@@ -6,11 +6,11 @@ import {
   type Producer,
   type RecordMetadata,
 } from 'kafkajs';
-import { KafkaClientClosedError } from '../../errors/kafka-client-closed.error';
-import { KafkaCommitError } from '../../errors/kafka-commit.error';
-import { KafkaInvalidArgumentError } from '../../errors/kafka-invalid-argument.error';
-import { KafkaReceiptHandleError } from '../../errors/kafka-receipt-handle.error';
-import { KafkaSendError } from '../../errors/kafka-send.error';
+import { KafkaClientClosedError } from './errors/kafka-client-closed.error';
+import { KafkaCommitError } from './errors/kafka-commit.error';
+import { KafkaInvalidArgumentError } from './errors/kafka-invalid-argument.error';
+import { KafkaReceiptHandleError } from './errors/kafka-receipt-handle.error';
+import { KafkaSendError } from './errors/kafka-send.error';
 import { MessageBusError } from '../../errors/message-bus.error';
 import { MessageValidationError } from '../../errors/message-validation.error';
 import type { MessageParseOptions } from '../../message/message-bus-message';

@@ -32,7 +32,7 @@ import type { KafkaClient } from './kafka.client';
  */
 export class KafkaConsumer implements RunningConsumer {
   readonly name: string;
-  private readonly logger = new Logger('MessageBus');
+  private readonly logger = new Logger(KafkaConsumer.name);
   private readonly stats = new KafkaConsumerStats();
   private readonly abandonment = new KafkaAbandonment();
   private readonly retryWaits = new KafkaRetryWaits((partition) => this.resume(partition));

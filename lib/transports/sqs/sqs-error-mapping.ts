@@ -1,5 +1,5 @@
-import { SqsOperationError, type SqsOperationErrorDetails } from '../../errors/sqs-operation.error';
-import { SqsQueueDoesNotExistError } from '../../errors/sqs-queue-does-not-exist.error';
+import { SqsOperationError, type SqsOperationErrorDetails } from './errors/sqs-operation.error';
+import { SqsQueueDoesNotExistError } from './errors/sqs-queue-does-not-exist.error';
 
 /** The codes SQS and its emulators use for a missing queue (JSON protocol, then the query-compatible code). */
 const QUEUE_DOES_NOT_EXIST = new Set([

@@ -1,5 +1,5 @@
 import { MessageBusConfigurationError } from '../../errors/message-bus-configuration.error';
-import { SqsInvalidArgumentError } from '../../errors/sqs-invalid-argument.error';
+import { SqsInvalidArgumentError } from './errors/sqs-invalid-argument.error';
 import { FIFO_SUFFIX } from './sqs.constants';
 
 /** SQS queue names: 1-80 letters, digits, `-` and `_`, the `.fifo` suffix counting towards the 80. */

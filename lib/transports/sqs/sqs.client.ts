@@ -17,10 +17,10 @@ import {
   type QueueAttributeName,
 } from '@aws-sdk/client-sqs';
 import { MessageValidationError } from '../../errors/message-validation.error';
-import { SqsBatchError } from '../../errors/sqs-batch.error';
-import { SqsClientClosedError } from '../../errors/sqs-client-closed.error';
-import { SqsInvalidArgumentError } from '../../errors/sqs-invalid-argument.error';
-import type { SqsOperationError } from '../../errors/sqs-operation.error';
+import { SqsBatchError } from './errors/sqs-batch.error';
+import { SqsClientClosedError } from './errors/sqs-client-closed.error';
+import { SqsInvalidArgumentError } from './errors/sqs-invalid-argument.error';
+import type { SqsOperationError } from './errors/sqs-operation.error';
 import type { MessageParseOptions } from '../../message/message-bus-message';
 import { chunkBatch, sqsMessageSize } from './sqs-batching';
 import type {

@@ -8,9 +8,9 @@ import {
 } from '../../dispatch/settlement-policy';
 import { boundFailureText } from '../../errors/bounded-failure-text';
 import { MessageBusConfigurationError } from '../../errors/message-bus-configuration.error';
-import { SqsConsumerFailedError } from '../../errors/sqs-consumer-failed.error';
-import { SqsInvalidArgumentError } from '../../errors/sqs-invalid-argument.error';
-import { SqsQueueDoesNotExistError } from '../../errors/sqs-queue-does-not-exist.error';
+import { SqsConsumerFailedError } from './errors/sqs-consumer-failed.error';
+import { SqsInvalidArgumentError } from './errors/sqs-invalid-argument.error';
+import { SqsQueueDoesNotExistError } from './errors/sqs-queue-does-not-exist.error';
 import type { ResolvedSqsConsumer } from '../../options/resolved-options';
 import type { InboundDelivery } from '../../dispatch/inbound-delivery.interface';
 import type {
@@ -59,7 +59,7 @@ const LOG_EVERY_FAILURES = 10;
  */
 export class SqsConsumer implements RunningConsumer {
   readonly name: string;
-  private readonly logger = new Logger('MessageBus');
+  private readonly logger = new Logger(SqsConsumer.name);
   private readonly queueUrl: string;
   private readonly fifo: boolean;
   private readonly limiter: InFlightLimiter;

@@ -1,7 +1,7 @@
 import { ConsoleLogger, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KafkaAuthenticationError } from '../../../lib/errors/kafka-authentication.error';
+import { KafkaAuthenticationError } from '../../../lib/transports/kafka/errors/kafka-authentication.error';
 import { MessageBusModule } from '../../../lib/message-bus.module';
 import { KafkaClient } from '../../../lib/transports/kafka/kafka.client';
 import { brokerVariable, uniqueName } from '../../support/broker-environment';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaReceiptHandleError } from '../../../lib/errors/kafka-receipt-handle.error';
+import { KafkaReceiptHandleError } from '../../../lib/transports/kafka/errors/kafka-receipt-handle.error';
 import { MessageBusMessage, MessageValidationError } from '../../../lib/index';
 import { KafkaClient } from '../../../lib/transports/kafka/kafka.client';
 import { uniqueName } from '../../support/broker-environment';

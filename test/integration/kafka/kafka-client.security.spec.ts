@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { KafkaAuthenticationError } from '../../../lib/errors/kafka-authentication.error';
-import { KafkaConnectionError } from '../../../lib/errors/kafka-connection.error';
+import { KafkaAuthenticationError } from '../../../lib/transports/kafka/errors/kafka-authentication.error';
+import { KafkaConnectionError } from '../../../lib/transports/kafka/errors/kafka-connection.error';
 import type { KafkaClientOptions } from '../../../lib/transports/kafka/kafka-client-options.interface';
 import { KafkaClient } from '../../../lib/transports/kafka/kafka.client';
 import { brokerVariable, uniqueName } from '../../support/broker-environment';

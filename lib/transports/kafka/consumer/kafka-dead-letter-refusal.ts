@@ -1,4 +1,4 @@
-import { KafkaSendError } from '../../../errors/kafka-send.error';
+import { KafkaSendError } from '../errors/kafka-send.error';
 
 /**
  * How a failed dead-letter publish ends, from Kafka's error code:

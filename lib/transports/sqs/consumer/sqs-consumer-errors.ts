@@ -1,9 +1,9 @@
 import { MessageBusConfigurationError } from '../../../errors/message-bus-configuration.error';
-import { SqsConsumerFailedError } from '../../../errors/sqs-consumer-failed.error';
-import { SqsClientClosedError } from '../../../errors/sqs-client-closed.error';
-import { SqsInvalidArgumentError } from '../../../errors/sqs-invalid-argument.error';
-import { SqsOperationError } from '../../../errors/sqs-operation.error';
-import { SqsQueueDoesNotExistError } from '../../../errors/sqs-queue-does-not-exist.error';
+import { SqsConsumerFailedError } from '../errors/sqs-consumer-failed.error';
+import { SqsClientClosedError } from '../errors/sqs-client-closed.error';
+import { SqsInvalidArgumentError } from '../errors/sqs-invalid-argument.error';
+import { SqsOperationError } from '../errors/sqs-operation.error';
+import { SqsQueueDoesNotExistError } from '../errors/sqs-queue-does-not-exist.error';
 
 /**
  * SQS codes that waiting will not cure: the queue is missing, or these credentials may not

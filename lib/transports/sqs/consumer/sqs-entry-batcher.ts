@@ -1,4 +1,4 @@
-import { SqsBatchError } from '../../../errors/sqs-batch.error';
+import { SqsBatchError } from '../errors/sqs-batch.error';
 import { SQS_MAX_BATCH_ENTRIES } from '../sqs.constants';
 import { SQS_BATCH_FLUSH_DELAY_MS } from './sqs-consumer.constants';
 

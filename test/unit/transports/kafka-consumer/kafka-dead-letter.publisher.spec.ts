@@ -1,7 +1,7 @@
 import type { Message } from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
-import { KafkaConnectionError } from '../../../../lib/errors/kafka-connection.error';
-import { KafkaSendError } from '../../../../lib/errors/kafka-send.error';
+import { KafkaConnectionError } from '../../../../lib/transports/kafka/errors/kafka-connection.error';
+import { KafkaSendError } from '../../../../lib/transports/kafka/errors/kafka-send.error';
 import { KafkaDeadLetterPublisher } from '../../../../lib/transports/kafka/consumer/kafka-dead-letter.publisher';
 import type { KafkaClient } from '../../../../lib/transports/kafka/kafka.client';
 

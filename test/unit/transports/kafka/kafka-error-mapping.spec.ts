@@ -5,11 +5,11 @@ import {
   KafkaJSSASLAuthenticationError,
 } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { KafkaAuthenticationError } from '../../../../lib/errors/kafka-authentication.error';
-import { KafkaCommitError } from '../../../../lib/errors/kafka-commit.error';
-import { KafkaConnectionError } from '../../../../lib/errors/kafka-connection.error';
-import { KafkaConsumerError } from '../../../../lib/errors/kafka-consumer.error';
-import { KafkaSendError } from '../../../../lib/errors/kafka-send.error';
+import { KafkaAuthenticationError } from '../../../../lib/transports/kafka/errors/kafka-authentication.error';
+import { KafkaCommitError } from '../../../../lib/transports/kafka/errors/kafka-commit.error';
+import { KafkaConnectionError } from '../../../../lib/transports/kafka/errors/kafka-connection.error';
+import { KafkaConsumerError } from '../../../../lib/transports/kafka/errors/kafka-consumer.error';
+import { KafkaSendError } from '../../../../lib/transports/kafka/errors/kafka-send.error';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
 import {
   toKafkaCommitError,

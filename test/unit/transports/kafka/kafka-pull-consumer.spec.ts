@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KafkaReceiptHandleError } from '../../../../lib/errors/kafka-receipt-handle.error';
+import { KafkaReceiptHandleError } from '../../../../lib/transports/kafka/errors/kafka-receipt-handle.error';
 import {
   KafkaCommitNotConfirmed,
   KafkaPullConsumer,

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
 import { Kafka } from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
-import { KafkaClientClosedError } from '../../../../lib/errors/kafka-client-closed.error';
-import { KafkaInvalidArgumentError } from '../../../../lib/errors/kafka-invalid-argument.error';
-import { KafkaReceiptHandleError } from '../../../../lib/errors/kafka-receipt-handle.error';
+import { KafkaClientClosedError } from '../../../../lib/transports/kafka/errors/kafka-client-closed.error';
+import { KafkaInvalidArgumentError } from '../../../../lib/transports/kafka/errors/kafka-invalid-argument.error';
+import { KafkaReceiptHandleError } from '../../../../lib/transports/kafka/errors/kafka-receipt-handle.error';
 import { MessageBusConfigurationError } from '../../../../lib/errors/message-bus-configuration.error';
 import { MessageValidationError } from '../../../../lib/errors/message-validation.error';
 import { KafkaClient } from '../../../../lib/transports/kafka/kafka.client';

@@ -1,4 +1,4 @@
-import { SqsBatchError } from '../../../../lib/errors/sqs-batch.error';
+import { SqsBatchError } from '../../../../lib/transports/sqs/errors/sqs-batch.error';
 import { sleep } from '../../../../lib/transports/sqs/consumer/sqs-consumer-backoff';
 import type { SqsVisibilityChange } from '../../../../lib/transports/sqs/sqs-batch-result.interface';
 import type { SqsReceiveManyOptions } from '../../../../lib/transports/sqs/sqs-receive-options.interface';

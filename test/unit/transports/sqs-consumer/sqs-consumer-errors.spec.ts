@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SqsClientClosedError } from '../../../../lib/errors/sqs-client-closed.error';
-import { SqsConsumerFailedError } from '../../../../lib/errors/sqs-consumer-failed.error';
-import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
-import { SqsQueueDoesNotExistError } from '../../../../lib/errors/sqs-queue-does-not-exist.error';
+import { SqsClientClosedError } from '../../../../lib/transports/sqs/errors/sqs-client-closed.error';
+import { SqsConsumerFailedError } from '../../../../lib/transports/sqs/errors/sqs-consumer-failed.error';
+import { SqsOperationError } from '../../../../lib/transports/sqs/errors/sqs-operation.error';
+import { SqsQueueDoesNotExistError } from '../../../../lib/transports/sqs/errors/sqs-queue-does-not-exist.error';
 import {
   receiveBackoffMs,
   sleep,

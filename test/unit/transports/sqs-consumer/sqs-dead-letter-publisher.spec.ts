@@ -1,7 +1,7 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it, vi } from 'vitest';
 import { FAILURE_TEXT_MAX_BYTES } from '../../../../lib/errors/bounded-failure-text';
-import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
+import { SqsOperationError } from '../../../../lib/transports/sqs/errors/sqs-operation.error';
 import {
   attributeBytes,
   deadLetterAttributes,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SqsBatchError } from '../../../../lib/errors/sqs-batch.error';
-import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
+import { SqsBatchError } from '../../../../lib/transports/sqs/errors/sqs-batch.error';
+import { SqsOperationError } from '../../../../lib/transports/sqs/errors/sqs-operation.error';
 import { SqsEntryBatcher } from '../../../../lib/transports/sqs/consumer/sqs-entry-batcher';
 
 describe('SqsEntryBatcher', () => {

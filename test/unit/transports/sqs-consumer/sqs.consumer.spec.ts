@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DispatchOutcome } from '../../../../lib/dispatch/delivery-outcome';
 import { RetryPolicy } from '../../../../lib/dispatch/retry-policy';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
-import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
+import { SqsOperationError } from '../../../../lib/transports/sqs/errors/sqs-operation.error';
 import type { MessageBusMessage } from '../../../../lib/message/message-bus-message';
 import type { ResolvedSqsConsumer } from '../../../../lib/options/resolved-options';
 import {

@@ -1,11 +1,11 @@
 import { QueueDoesNotExist, SQSServiceException } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { MessageBusError } from '../../../../lib/errors/message-bus.error';
-import { SqsBatchError } from '../../../../lib/errors/sqs-batch.error';
-import { SqsClientClosedError } from '../../../../lib/errors/sqs-client-closed.error';
-import { SqsInvalidArgumentError } from '../../../../lib/errors/sqs-invalid-argument.error';
-import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
-import { SqsQueueDoesNotExistError } from '../../../../lib/errors/sqs-queue-does-not-exist.error';
+import { SqsBatchError } from '../../../../lib/transports/sqs/errors/sqs-batch.error';
+import { SqsClientClosedError } from '../../../../lib/transports/sqs/errors/sqs-client-closed.error';
+import { SqsInvalidArgumentError } from '../../../../lib/transports/sqs/errors/sqs-invalid-argument.error';
+import { SqsOperationError } from '../../../../lib/transports/sqs/errors/sqs-operation.error';
+import { SqsQueueDoesNotExistError } from '../../../../lib/transports/sqs/errors/sqs-queue-does-not-exist.error';
 import {
   isAbortError,
   toSqsOperationError,

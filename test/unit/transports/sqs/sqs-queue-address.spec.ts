@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageBusConfigurationError } from '../../../../lib/errors/message-bus-configuration.error';
-import { SqsInvalidArgumentError } from '../../../../lib/errors/sqs-invalid-argument.error';
+import { SqsInvalidArgumentError } from '../../../../lib/transports/sqs/errors/sqs-invalid-argument.error';
 import {
   assertQueueName,
   isFifoQueueUrl,

@@ -11,11 +11,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageValidationError } from '../../../../lib/errors/message-validation.error';
-import { SqsBatchError } from '../../../../lib/errors/sqs-batch.error';
-import { SqsClientClosedError } from '../../../../lib/errors/sqs-client-closed.error';
-import { SqsInvalidArgumentError } from '../../../../lib/errors/sqs-invalid-argument.error';
-import { SqsOperationError } from '../../../../lib/errors/sqs-operation.error';
-import { SqsQueueDoesNotExistError } from '../../../../lib/errors/sqs-queue-does-not-exist.error';
+import { SqsBatchError } from '../../../../lib/transports/sqs/errors/sqs-batch.error';
+import { SqsClientClosedError } from '../../../../lib/transports/sqs/errors/sqs-client-closed.error';
+import { SqsInvalidArgumentError } from '../../../../lib/transports/sqs/errors/sqs-invalid-argument.error';
+import { SqsOperationError } from '../../../../lib/transports/sqs/errors/sqs-operation.error';
+import { SqsQueueDoesNotExistError } from '../../../../lib/transports/sqs/errors/sqs-queue-does-not-exist.error';
 import { SqsClient } from '../../../../lib/transports/sqs/sqs.client';
 import { invalidEnvelope, paymentMessage, SERVICE_TOKEN } from './sqs-fixtures';
 

@@ -1,4 +1,4 @@
-import { MessageBusError } from './message-bus.error';
+import { MessageBusError } from '../../../errors/message-bus.error';
 
 /**
  * A call to the SQS client was given an argument SQS would refuse (a bad queue name, a delay

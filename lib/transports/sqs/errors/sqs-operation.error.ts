@@ -1,4 +1,4 @@
-import { MessageBusError } from './message-bus.error';
+import { MessageBusError } from '../../../errors/message-bus.error';
 
 /** What the SDK told us about a failed call, without anything from the request itself. */
 export interface SqsOperationErrorDetails {

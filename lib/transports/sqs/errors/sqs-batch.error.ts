@@ -1,8 +1,8 @@
 import type {
   SqsBatchFailure,
   SqsBatchSuccess,
-} from '../transports/sqs/sqs-batch-result.interface';
-import { MessageBusError } from './message-bus.error';
+} from '../sqs-batch-result.interface';
+import { MessageBusError } from '../../../errors/message-bus.error';
 
 /** How many failures the message spells out; `failed` always has them all. */
 const LISTED_FAILURES = 3;

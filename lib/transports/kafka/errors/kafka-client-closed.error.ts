@@ -1,4 +1,4 @@
-import { MessageBusError } from './message-bus.error';
+import { MessageBusError } from '../../../errors/message-bus.error';
 
 /** The KafkaClient was used after `close()`: a shutdown ordering bug in the caller. */
 export class KafkaClientClosedError extends MessageBusError {

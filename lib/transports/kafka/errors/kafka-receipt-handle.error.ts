@@ -1,4 +1,4 @@
-import { MessageBusError } from './message-bus.error';
+import { MessageBusError } from '../../../errors/message-bus.error';
 
 /**
  * Why a receipt handle cannot be committed:

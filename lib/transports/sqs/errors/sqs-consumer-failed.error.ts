@@ -1,4 +1,4 @@
-import { MessageBusError } from './message-bus.error';
+import { MessageBusError } from '../../../errors/message-bus.error';
 
 /**
  * An SQS consumer stopped for good: its queue or dead-letter queue does not exist, or the

@@ -1,4 +1,4 @@
-import { MessageBusError } from './message-bus.error';
+import { MessageBusError } from '../../../errors/message-bus.error';
 
 /**
  * A KafkaClient call was given an argument Kafka would refuse (a bad topic name, a negative

@@ -1,4 +1,4 @@
-import { MessageBusError } from './message-bus.error';
+import { MessageBusError } from '../../../errors/message-bus.error';
 
 /** Where an authentication attempt went; never the password. */
 export interface KafkaAuthenticationErrorDetails {

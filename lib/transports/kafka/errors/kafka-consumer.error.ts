@@ -1,4 +1,4 @@
-import { MessageBusError } from './message-bus.error';
+import { MessageBusError } from '../../../errors/message-bus.error';
 
 export interface KafkaConsumerErrorDetails {
   readonly topic: string;
