@@ -18,3 +18,6 @@ export interface SqsSendOptions {
 export interface SqsRawSendOptions extends Omit<SqsSendOptions, 'messageAttributes'> {
   messageAttributes?: Readonly<Record<string, MessageAttributeValue>>;
 }
+
+/** Options of `sendMessages`: as `sendMessage`, less the deduplication id, which would merge the whole batch into one. */
+export type SqsSendBatchOptions = Omit<SqsSendOptions, 'deduplicationId'>;

@@ -1,0 +1,48 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsClientClosedError } from './errors/sqs-client-closed.error';
+import { toSqsOperationError } from './sqs-error-mapping';
+import { resolveQueueUrl } from './sqs-queue-address';
+
+/**
+ * The SDK client every call of one `SqsClient` goes through, with the base queue URL and
+ * whether the client is closed. One SDK client is built once and reused by every call.
+ */
+export class SqsSdkSession {
+  private closed = false;
+
+  /**
+   * @param queueUrl the base URL queue names are appended to, without trailing slashes
+   * @param ownsSdk false for a client passed in: it stays the caller's to destroy
+   */
+  constructor(
+    readonly queueUrl: string,
+    private readonly sdk: SQSClient,
+    private readonly ownsSdk: boolean,
+  ) {}
+
+  /** The queue URL of a queue name (appended to `queueUrl`) or of a full queue URL (returned as is). */
+  queueUrlOf(targetQueue: string): string {
+    return resolveQueueUrl(this.queueUrl, targetQueue);
+  }
+
+  /** Runs one SDK call, turning any failure into an `SqsOperationError` that names the operation and queue. */
+  async call<T>(operation: string, queue: string, run: (sdk: SQSClient) => Promise<T>): Promise<T> {
+    this.assertOpen(operation);
+    try {
+      return await run(this.sdk);
+    } catch (error) {
+      throw toSqsOperationError(operation, queue, error);
+    }
+  }
+
+  assertOpen(operation: string): void {
+    if (this.closed) throw new SqsClientClosedError(operation);
+  }
+
+  /** Releases the SDK client's sockets, when this session built it. Safe to call more than once. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownsSdk) this.sdk.destroy();
+  }
+}
