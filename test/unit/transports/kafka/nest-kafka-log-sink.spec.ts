@@ -103,8 +103,6 @@ describe('a logger option', () => {
   it('can be NestKafkaLogSink over a LoggerService of its own', () => {
     const own = new CapturedLogger();
     kafkajsLog({ logger: new NestKafkaLogSink(own) })(entry(logLevel.INFO, 'Joined'));
-    expect(own.lines).toEqual([
-      { level: 'log', text: 'Connection: Joined', context: undefined },
-    ]);
+    expect(own.lines).toEqual([{ level: 'log', text: 'Connection: Joined', context: undefined }]);
   });
 });
