@@ -1,4 +1,5 @@
 import { ForbiddenException, Logger } from '@nestjs/common';
+import { boundFailureText } from '../errors/bounded-failure-text';
 import { MessageBusError } from '../errors/message-bus.error';
 import { MessageValidationError } from '../errors/message-validation.error';
 import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
@@ -49,8 +50,11 @@ export class DeliveryDispatcher {
       message = MessageBusMessage.fromJSON(delivery.body, { registry: this.messageTypes });
     } catch (error) {
       const reason = error instanceof UnknownMessageTypeError ? 'unknown-type' : 'invalid-message';
+      // Validation errors bound themselves; anything else (a parser's message may quote the input) is cut here.
       const known =
-        error instanceof MessageValidationError ? error : new MessageBusError(String(error));
+        error instanceof MessageValidationError
+          ? error
+          : new MessageBusError(boundFailureText(String(error)), { cause: error });
       return { status: 'rejected', reason, error: known };
     }
 
@@ -113,7 +117,8 @@ export class DeliveryDispatcher {
 
 /** The guard's refusal, named after the handler it protects. */
 function refusedBy(target: DispatchTarget, error: ForbiddenException): Error {
-  return new MessageBusError(`a guard of ${target.name} refused it (${error.message})`, {
-    cause: error,
-  });
+  return new MessageBusError(
+    boundFailureText(`a guard of ${target.name} refused it (${error.message})`),
+    { cause: error },
+  );
 }

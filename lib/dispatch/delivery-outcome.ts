@@ -1,3 +1,4 @@
+import { boundFailureText } from '../errors/bounded-failure-text';
 import type { MessageBusMessage } from '../message/message-bus-message';
 
 /**
@@ -38,9 +39,16 @@ export type DispatchOutcome =
 /** An outcome that is not a success: what the policy retries, dead-letters or leaves. */
 export type FailedOutcome = Extract<DispatchOutcome, { status: 'failed' | 'rejected' }>;
 
-/** One line for a dead-letter record or a log: the reason and the error's message, never field values. */
+/**
+ * One line for a dead-letter record or a log: the reason and the error's message, never field
+ * values, at most FAILURE_TEXT_MAX_BYTES. The error's message may be as long as the message
+ * (a handler's, a guard's, a `DeadLetter` reason): every transport's dead-letter reason and
+ * failure log line is this text, so the cap holds on SQS, Kafka and the memory bus alike.
+ */
 export function describeFailure(outcome: FailedOutcome): string {
   const error = outcome.error;
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return outcome.status === 'rejected' ? `${outcome.reason}: ${text}` : `handler-error: ${text}`;
+  return boundFailureText(
+    outcome.status === 'rejected' ? `${outcome.reason}: ${text}` : `handler-error: ${text}`,
+  );
 }

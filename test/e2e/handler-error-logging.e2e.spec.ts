@@ -7,7 +7,6 @@ import {
   UseFilters,
   type ArgumentsHost,
   type ExceptionFilter,
-  type LoggerService,
 } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { ExternalContextCreator } from '@nestjs/core';
@@ -16,40 +15,8 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { EventType, InstructionType, OnEvent, OnInstruction } from 'nestjs-message-bus';
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CapturedLogger } from '../support/captured-logger';
 import { paymentMessage, statusEvent } from './fixtures/messages';
-
-interface LogLine {
-  readonly level: string;
-  readonly context: string | undefined;
-  readonly text: string;
-}
-
-/** Keeps what Nest and the library log, with the context Nest passes last. */
-class RecordingLogger implements LoggerService {
-  readonly lines: LogLine[] = [];
-
-  log(message: unknown, ...rest: unknown[]): void {
-    this.record('log', message, rest);
-  }
-  error(message: unknown, ...rest: unknown[]): void {
-    this.record('error', message, rest);
-  }
-  warn(message: unknown, ...rest: unknown[]): void {
-    this.record('warn', message, rest);
-  }
-  debug(message: unknown, ...rest: unknown[]): void {
-    this.record('debug', message, rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]): void {
-    this.record('verbose', message, rest);
-  }
-
-  private record(level: string, message: unknown, rest: unknown[]): void {
-    const context = rest.length > 0 ? String(rest[rest.length - 1]) : undefined;
-    const text = message instanceof Error ? `${message.name}: ${message.message}` : String(message);
-    this.lines.push({ level, context, text });
-  }
-}
 
 class LedgerDownError extends Error {
   override readonly name = 'LedgerDownError';
@@ -98,7 +65,7 @@ class FailingProvider {
 }
 
 describe('a failed handler attempt is not logged by Nest as well', () => {
-  const logger = new RecordingLogger();
+  const logger = new CapturedLogger();
   let app: TestingModule;
   let bus: MessageBusTestBus;
 

@@ -3,31 +3,37 @@ import type { LoggerService } from '@nestjs/common';
 /** One line a Nest app logged, as its LoggerService received it. */
 export interface CapturedLine {
   readonly level: 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
+  /** The message; for `error`, followed by the stack trace Nest passed with it. */
   readonly text: string;
+  /** Nest passes the logger's context (the class name) as the last parameter; undefined without one. */
+  readonly context?: unknown;
 }
 
-/** A LoggerService that keeps every line (for `app.useLogger`), so that a suite can check what was written. */
+/**
+ * A LoggerService that keeps every line with its level and context (for `app.useLogger`,
+ * `Logger.overrideLogger` or `NestFactory.create(..., { logger })`), so that a suite can check
+ * what was, and what was not, written.
+ */
 export class CapturedLogger implements LoggerService {
   readonly lines: CapturedLine[] = [];
 
-  log(message: unknown): void {
-    this.keep('log', message);
+  log(message: unknown, ...params: unknown[]): void {
+    this.keep('log', message, params);
   }
-  error(message: unknown, ...rest: unknown[]): void {
-    // Nest passes a stack trace as the next argument: it is part of what gets written.
-    this.keep('error', [message, ...rest.filter((part) => typeof part === 'string')].join('\n'));
+  error(message: unknown, ...params: unknown[]): void {
+    this.keep('error', message, params);
   }
-  warn(message: unknown): void {
-    this.keep('warn', message);
+  warn(message: unknown, ...params: unknown[]): void {
+    this.keep('warn', message, params);
   }
-  debug(message: unknown): void {
-    this.keep('debug', message);
+  debug(message: unknown, ...params: unknown[]): void {
+    this.keep('debug', message, params);
   }
-  verbose(message: unknown): void {
-    this.keep('verbose', message);
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.keep('verbose', message, params);
   }
-  fatal(message: unknown): void {
-    this.keep('fatal', message);
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.keep('fatal', message, params);
   }
 
   /** The lines that contain `text`. */
@@ -35,7 +41,13 @@ export class CapturedLogger implements LoggerService {
     return this.lines.filter((line) => line.text.includes(text));
   }
 
-  private keep(level: CapturedLine['level'], message: unknown): void {
-    this.lines.push({ level, text: typeof message === 'string' ? message : String(message) });
+  private keep(level: CapturedLine['level'], message: unknown, params: unknown[]): void {
+    const text = typeof message === 'string' ? message : String(message);
+    // Nest's Logger puts its context last; `error` passes the stack trace before it, and the
+    // trace is part of what gets written.
+    const stack =
+      level === 'error' ? params.slice(0, -1).filter((part) => typeof part === 'string') : [];
+    const line: CapturedLine = { level, text: [text, ...stack].join('\n') };
+    this.lines.push(params.length > 0 ? { ...line, context: params.at(-1) } : line);
   }
 }

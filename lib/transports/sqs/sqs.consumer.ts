@@ -6,7 +6,6 @@ import {
   type Settlement,
   type SettlementRules,
 } from '../../dispatch/settlement-policy';
-import { boundFailureText } from '../../errors/bounded-failure-text';
 import { MessageBusConfigurationError } from '../../errors/message-bus-configuration.error';
 import { SqsConsumerFailedError } from './errors/sqs-consumer-failed.error';
 import { SqsInvalidArgumentError } from './errors/sqs-invalid-argument.error';
@@ -367,15 +366,15 @@ export class SqsConsumer implements RunningConsumer {
       // Never deleted without its copy: whether SQS refused it for now or for good (queue
       // deleted, access denied), it stays on the source queue.
       this.logger.error(
-        `Could not dead-letter ${what()} to ${deadLetters.deadLetterQueue} (${boundFailureText(describeError(error))}); ` +
-          `it stays on ${this.subscription.queue} and comes back in ${delaySeconds}s: ${boundFailureText(settlement.reason)}`,
+        `Could not dead-letter ${what()} to ${deadLetters.deadLetterQueue} (${describeError(error)}); ` +
+          `it stays on ${this.subscription.queue} and comes back in ${delaySeconds}s: ${settlement.reason}`,
       );
       await this.changeVisibility(held, delaySeconds, 'delay', what);
       return false;
     }
     this.counts.deadLettered += 1;
     this.logger.error(
-      `Dead-lettered ${what()} to ${deadLetters.deadLetterQueue}: ${boundFailureText(settlement.reason)}`,
+      `Dead-lettered ${what()} to ${deadLetters.deadLetterQueue}: ${settlement.reason}`,
     );
     this.acknowledge(held, what);
     return true;

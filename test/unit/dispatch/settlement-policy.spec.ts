@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DispatchOutcome } from '../../../lib/dispatch/delivery-outcome';
 import { RetryPolicy } from '../../../lib/dispatch/retry-policy';
 import { decideSettlement, type SettlementRules } from '../../../lib/dispatch/settlement-policy';
+import { FAILURE_TEXT_MAX_BYTES } from '../../../lib/errors/bounded-failure-text';
 import { MessageBusError } from '../../../lib/errors/message-bus.error';
 import { MessageValidationError } from '../../../lib/errors/message-validation.error';
 import type { MessageBusMessage } from '../../../lib/message/message-bus-message';
@@ -128,5 +129,25 @@ describe('toVisibilitySeconds', () => {
 
   it('caps at the SQS maximum of 12 hours', () => {
     expect(toVisibilitySeconds(48 * 3_600_000)).toBe(43_200);
+  });
+
+  it('gives every transport a reason of at most FAILURE_TEXT_MAX_BYTES, whatever the error says', () => {
+    const huge = 'the ledger refused '.repeat(40_000);
+    const outcomes: DispatchOutcome[] = [
+      { status: 'failed', message, error: new Error(huge) },
+      { status: 'rejected', reason: 'dead-letter-requested', error: new MessageBusError(huge) },
+    ];
+    for (const outcome of outcomes) {
+      for (const settlement of [
+        decideSettlement(outcome, 1, rules()),
+        decideSettlement(outcome, 3, rules()),
+        decideSettlement(outcome, 3, rules({ canDeadLetter: false })),
+        decideSettlement(outcome, 1, rules(), true),
+      ]) {
+        expect(settlement.action).not.toBe('acknowledge');
+        const { reason } = settlement as { reason: string };
+        expect(Buffer.byteLength(reason, 'utf8')).toBeLessThanOrEqual(FAILURE_TEXT_MAX_BYTES);
+      }
+    }
   });
 });

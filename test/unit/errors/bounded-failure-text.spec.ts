@@ -99,16 +99,25 @@ describe('a validation failure on an attacker-chosen shape stays small', () => {
     expect(error.message).not.toContain('field_20 ');
   });
 
-  it('describeFailure of such an error, once bounded, fits the cap', () => {
+  it('describeFailure of such an error fits the cap by itself', () => {
     const error = new MessageValidationError([
       { field: 'payload.x', problems: [`payload.x ${'is wrong '.repeat(10_000)}`] },
     ]);
-    const reason = boundFailureText(
-      describeFailure({ status: 'rejected', reason: 'invalid-message', error }),
-    );
+    const reason = describeFailure({ status: 'rejected', reason: 'invalid-message', error });
     expect(bytesOf(reason)).toBeLessThanOrEqual(FAILURE_TEXT_MAX_BYTES);
     expect(
       reason.startsWith('invalid-message: MessageValidationError: Invalid message: payload.x'),
     ).toBe(true);
+  });
+
+  it('describeFailure bounds a handler error and a thrown non-error as long as the message', () => {
+    const loud = describeFailure({ status: 'failed', error: new Error('é'.repeat(300_000)) });
+    const thrown = describeFailure({ status: 'failed', error: 'x'.repeat(600_000) });
+    for (const reason of [loud, thrown]) {
+      expect(bytesOf(reason)).toBeLessThanOrEqual(FAILURE_TEXT_MAX_BYTES);
+      expect(reason.endsWith('…')).toBe(true);
+    }
+    expect(loud.startsWith('handler-error: Error: éé')).toBe(true);
+    expect(thrown.startsWith('handler-error: xx')).toBe(true);
   });
 });

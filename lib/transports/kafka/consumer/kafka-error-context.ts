@@ -1,3 +1,4 @@
+import { boundFailureText } from '../../../errors/bounded-failure-text';
 import type { KafkaConnectionSettings } from '../kafka-connection-config';
 import type { KafkaErrorContext } from '../kafka-error-mapping';
 
@@ -15,7 +16,9 @@ export function kafkaErrorContextOf(settings: KafkaConnectionSettings): KafkaErr
   };
 }
 
-/** `Name: message` of an error, for a log line. */
+/** `Name: message` of an error, for a log line, bounded. */
 export function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return boundFailureText(
+    error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  );
 }

@@ -1,7 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { describeDelivery } from '../../../dispatch/delivery-description';
-import { boundFailureText } from '../../../errors/bounded-failure-text';
 import type { DispatchOutcome } from '../../../dispatch/delivery-outcome';
 import { decideSettlement, type SettlementRules } from '../../../dispatch/settlement-policy';
 import type { MessageBusMessage } from '../../../message/message-bus-message';
@@ -146,8 +145,6 @@ export class KafkaMessageProcessor {
       reason,
       failedAt: new Date(),
     });
-    // The header is bounded by the record; the log lines here are bounded the same way.
-    const why = boundFailureText(reason);
     for (let attempt = 1; ; attempt += 1) {
       const result = await deadLetters.publish(deadLetterTopic, record).then(
         (stored) => stored,
@@ -161,7 +158,7 @@ export class KafkaMessageProcessor {
             ? " (truncated: the record was over the topic's max.message.bytes; the original stays in its topic)"
             : '';
         logger.error(
-          `Dead-lettered ${described} to ${deadLetterTopic}${truncated} after ${after}: ${why}`,
+          `Dead-lettered ${described} to ${deadLetterTopic}${truncated} after ${after}: ${reason}`,
         );
         return 'settled';
       }
@@ -172,7 +169,7 @@ export class KafkaMessageProcessor {
         logger.error(
           `Could not store ${described} in dead-letter topic ${deadLetterTopic}, which refuses it for good ` +
             `(${errorText(result.notStored)}); moving on past it, the original stays at topic ${topic} ` +
-            `partition ${delivery.partition} offset ${message.offset}; gave up after ${after}: ${why}`,
+            `partition ${delivery.partition} offset ${message.offset}; gave up after ${after}: ${reason}`,
         );
         return 'settled';
       }

@@ -1,3 +1,4 @@
+import { boundFailureText } from '../../../errors/bounded-failure-text';
 import { MessageBusConfigurationError } from '../../../errors/message-bus-configuration.error';
 import { SqsConsumerFailedError } from '../errors/sqs-consumer-failed.error';
 import { SqsClientClosedError } from '../errors/sqs-client-closed.error';
@@ -45,7 +46,9 @@ export function isPermanentSqsError(error: unknown): boolean {
   return false;
 }
 
-/** One line on an error for a log or `lastError`: its class and message, never a request body. */
+/** One line on an error for a log or `lastError`: its class and message, never a request body; bounded. */
 export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return boundFailureText(
+    error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  );
 }

@@ -119,7 +119,11 @@ describe('KafkaConsumer: dead letters near the size limit, and dead-letter topic
           kafka: kafkaOptions(),
           consumers: {
             kafka: [
-              { ...nearLimit, deadLetterTopic: nearLimitDlq },
+              {
+                ...nearLimit,
+                deadLetterTopic: nearLimitDlq,
+                retry: { maxAttempts: 2, initialDelayMs: 100, maxDelayMs: 500 },
+              },
               { ...tiny, deadLetterTopic: tinyDlq },
               { ...invalid, deadLetterTopic: invalidDlq },
             ],
@@ -129,6 +133,7 @@ describe('KafkaConsumer: dead letters near the size limit, and dead-letter topic
       ],
       providers: [
         paymentHandler((payload, context) => {
+          if (payload.reference === 'LOUD') throw new Error(`ledger said ${'no '.repeat(200_000)}`);
           const delivery = context.getDelivery();
           calls.push({
             topic: delivery.source,
@@ -191,6 +196,25 @@ describe('KafkaConsumer: dead letters near the size limit, and dead-letter topic
     expect(statusOf(nearLimit.topic)).toMatchObject({ deadLettered: 2, handled: 1 });
     expect(statusOf(nearLimit.topic).deadLetterFailures).toBeUndefined();
     expect(logger.containing('(truncated')).toHaveLength(1);
+  });
+
+  it('bounds a handler error as long as the message, in bus-reason and in its retry and dead-letter lines', async () => {
+    await produceRaw(nearLimit.topic, [{ key: 'loud', value: payment('LOUD').serialize() }]);
+    await produceRaw(nearLimit.topic, [
+      { key: 'loud', value: payment('ok-after-loud').serialize() },
+    ]);
+
+    const after = await waitHandled(nearLimit.topic, 'ok-after-loud');
+    const loud = (await readRecords(nearLimitDlq, 3)).find(
+      (record) => record.headers['bus-original-offset'] === String(after.offset - 1),
+    );
+    const reason = loud?.headers['bus-reason'] as string;
+    expect(reason).toMatch(/^handler-error: Error: ledger said no no /);
+    expect(bytes(reason)).toBeLessThanOrEqual(FAILURE_TEXT_MAX_BYTES);
+    expect(logger.containing('Retrying')).toHaveLength(1);
+    const lines = logger.containing('ledger said');
+    expect(lines.map((line) => line.level)).toEqual(['warn', 'error']);
+    for (const line of lines) expect(bytes(line.text)).toBeLessThan(FAILURE_TEXT_MAX_BYTES + 1_024);
   });
 
   it.each([

@@ -7,7 +7,7 @@ import {
   KAFKAJS_LOG_CONTEXT,
   NestKafkaLogSink,
 } from '../../../../lib/transports/kafka/nest-kafka-log-sink';
-import { recordingNestLogger as recordingLogger } from '../../../support/recording-nest-logger';
+import { CapturedLogger } from '../../../support/captured-logger';
 
 const PASSWORD = 'Sup3r-Secret-Pa55word';
 /** Nothing listens here; these tests never connect. */
@@ -41,7 +41,7 @@ describe('kafkajs lines by default', () => {
   });
 
   it("go through Nest's Logger with context KafkaJS, each level to its Nest method", () => {
-    const nest = recordingLogger();
+    const nest = new CapturedLogger();
     Logger.overrideLogger(nest);
     const log = kafkajsLog({});
     log(entry(logLevel.ERROR, 'Crash', { groupId: 'g' }));
@@ -49,16 +49,16 @@ describe('kafkajs lines by default', () => {
     log(entry(logLevel.INFO, 'Joined'));
     log(entry(logLevel.DEBUG, 'Fetch'));
     expect(nest.lines).toEqual([
-      { level: 'error', message: 'Connection: Crash {"groupId":"g"}', context: 'KafkaJS' },
-      { level: 'warn', message: 'Connection: Rebalancing', context: 'KafkaJS' },
-      { level: 'log', message: 'Connection: Joined', context: 'KafkaJS' },
-      { level: 'debug', message: 'Connection: Fetch', context: 'KafkaJS' },
+      { level: 'error', text: 'Connection: Crash {"groupId":"g"}', context: 'KafkaJS' },
+      { level: 'warn', text: 'Connection: Rebalancing', context: 'KafkaJS' },
+      { level: 'log', text: 'Connection: Joined', context: 'KafkaJS' },
+      { level: 'debug', text: 'Connection: Fetch', context: 'KafkaJS' },
     ]);
     expect(KAFKAJS_LOG_CONTEXT).toBe('KafkaJS');
   });
 
   it('never carry the password, in the text or in the fields', () => {
-    const nest = recordingLogger();
+    const nest = new CapturedLogger();
     Logger.overrideLogger(nest);
     kafkajsLog({})(
       entry(logLevel.ERROR, `SASL PLAIN authentication failed for ${PASSWORD}`, {
@@ -67,14 +67,14 @@ describe('kafkajs lines by default', () => {
       }),
     );
     expect(nest.lines).toHaveLength(1);
-    const text = String(nest.lines[0].message);
+    const text = nest.lines[0].text;
     expect(text).toContain('SASL PLAIN authentication failed for [redacted]');
     expect(text).toContain('"sasl":"[redacted]"');
     expect(text).not.toContain(PASSWORD);
   });
 
   it('stay below the level asked for', () => {
-    const nest = recordingLogger();
+    const nest = new CapturedLogger();
     Logger.overrideLogger(nest);
     const log = kafkajsLog({ logLevel: 'warn' });
     log(entry(logLevel.INFO, 'Joined'));
@@ -89,7 +89,7 @@ describe('a logger option', () => {
   });
 
   it('of the KafkaLogSink shape keeps receiving the lines, and Nest none of them', () => {
-    const nest = recordingLogger();
+    const nest = new CapturedLogger();
     Logger.overrideLogger(nest);
     const lines: string[] = [];
     const keep = (message: string) => lines.push(message);
@@ -101,10 +101,8 @@ describe('a logger option', () => {
   });
 
   it('can be NestKafkaLogSink over a LoggerService of its own', () => {
-    const own = recordingLogger();
+    const own = new CapturedLogger();
     kafkajsLog({ logger: new NestKafkaLogSink(own) })(entry(logLevel.INFO, 'Joined'));
-    expect(own.lines).toEqual([
-      { level: 'log', message: 'Connection: Joined', context: undefined },
-    ]);
+    expect(own.lines).toEqual([{ level: 'log', text: 'Connection: Joined', context: undefined }]);
   });
 });
