@@ -1,18 +1,20 @@
-import { Logger } from '@nestjs/common';
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { ForbiddenException, Logger } from '@nestjs/common';
+import { RpcException, Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { FORBIDDEN_MESSAGE } from '@nestjs/core/guards/constants';
 import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
 import { buildMessageTypeRegistry, MessageTypeRegistry } from '../message/message-type-registry';
 import { resolveModuleOptions } from '../options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
-import { toHandlerInvocation } from '../dispatch/handler-invocation';
+import { toHandlerInvocation, type HandlerInvocation } from '../dispatch/handler-invocation';
 import { startConsumers } from '../runtime/start-consumers';
 import { KafkaClient } from '../transports/kafka/kafka.client';
 import { MessageTransports } from '../transports/message-transports';
 import { SqsClient } from '../transports/sqs/sqs.client';
 import type { RunningConsumer } from '../transports/transport.interface';
 import { unconfiguredClient } from '../transports/unconfigured-client';
+import { silenceDefaultRpcErrorLog } from './silent-rpc-exceptions-handler';
 
 /** What `MessageBusServer.unwrap()` returns. */
 export interface MessageBusServerClients {
@@ -25,7 +27,9 @@ export interface MessageBusServerClients {
  * with `@EventPattern(EventType.X)` / `@MessagePattern(InstructionType.Y)` handlers: the
  * pattern is the message type. Messages are validated, retried and dead-lettered exactly as
  * with `MessageBusModule`'s own handlers; the handler receives the payload DTO and a
- * `MessageBusContext` (`@Payload()`, `@Ctx()`).
+ * `MessageBusContext` (`@Payload()`, `@Ctx()`). As with the module, a failed attempt is logged
+ * once, by the consumer (Nest's "RpcExceptionsHandler" line is left out for these handlers,
+ * their RPC exception filters still run).
  */
 export class MessageBusServer extends Server implements CustomTransportStrategy {
   private readonly busLogger = new Logger(MessageBusServer.name);
@@ -52,13 +56,14 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
+    silenceDefaultRpcErrorLog();
     const dispatcher = new DeliveryDispatcher((message) => {
       const handler = this.getHandlerByPattern(message.type);
       if (!handler) return [];
       return [
         {
           name: `pattern ${message.type}`,
-          invoke: toHandlerInvocation(handler),
+          invoke: refusalsAsForbidden(toHandlerInvocation(handler)),
         },
       ];
     }, this.registry);
@@ -97,4 +102,22 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
   unwrap<T = MessageBusServerClients>(): T {
     return this.clients as T;
   }
+}
+
+/**
+ * Nest refuses a pattern handler's message with `RpcException('Forbidden resource')` where the
+ * module's handlers get a `ForbiddenException`: the pipeline dead-letters a guard's refusal
+ * (a retry would be refused again), so it gets the same signal from both.
+ */
+function refusalsAsForbidden(invoke: HandlerInvocation): HandlerInvocation {
+  return async (payload, context) => {
+    try {
+      return await invoke(payload, context);
+    } catch (error) {
+      if (error instanceof RpcException && error.getError() === FORBIDDEN_MESSAGE) {
+        throw new ForbiddenException(FORBIDDEN_MESSAGE, { cause: error });
+      }
+      throw error;
+    }
+  };
 }

@@ -1,77 +1,66 @@
-import {
-  Catch,
-  Controller,
-  Injectable,
-  ConsoleLogger,
-  Logger,
-  UseFilters,
-  type ArgumentsHost,
-  type ExceptionFilter,
-} from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { ExternalContextCreator } from '@nestjs/core';
-import { Payload } from '@nestjs/microservices';
+import type { INestMicroservice } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { EventType, InstructionType, OnEvent, OnInstruction } from 'nestjs-message-bus';
+import { MessageBusServer, type MessageBusMessage } from 'nestjs-message-bus';
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AUDIT_FILTER_CONTEXT,
+  expectOneLinePerFailedAttempt,
+  FAILING_PAYER,
+  FailingController,
+  FailingPatternController,
+  failingPayment,
+  FailingProvider,
+  failingStatusEvent,
+  failures,
+} from '../support/failed-attempt-logging';
 import { CapturedLogger } from '../support/captured-logger';
-import { paymentMessage, statusEvent } from './fixtures/messages';
-
-class LedgerDownError extends Error {
-  override readonly name = 'LedgerDownError';
-}
-
-const filtered: unknown[] = [];
+import { SERVICE_TOKEN } from './fixtures/messages';
 
 /**
- * A user's filter that only records the error and answers nothing, so the error goes on to
- * Nest's default handling: exactly where Nest's ExternalExceptionFilter logs it.
+ * Defect 6 of issue 9 on the memory bus: each failed attempt of a handler (the module's, on a
+ * controller and on a provider, and a MessageBusServer pattern) is logged once, by
+ * MemoryConsumer, with type, idempotency key, source, attempt and the error's name and message;
+ * Nest's ExceptionsHandler / RpcExceptionsHandler do not log it as well, and the user's own
+ * filters still run (and may log).
  */
-@Catch(LedgerDownError)
-class AuditFilter implements ExceptionFilter {
-  catch(error: LedgerDownError, _host: ArgumentsHost): void {
-    filtered.push(error);
-  }
-}
-
-const thrown = new Map<string, LedgerDownError>();
-const fail = (host: string, reference: string): never => {
-  const error = new LedgerDownError(`ledger down for ${reference}`);
-  thrown.set(host, error);
-  throw error;
+const consumers = {
+  sqs: [
+    {
+      queue: 'payments',
+      deadLetterQueue: 'payments-dlq',
+      retry: { maxAttempts: 2, initialDelayMs: 5 },
+    },
+  ],
 };
 
-@Controller()
-class FailingController {
-  @OnInstruction(InstructionType.PAYMENT)
-  @UseFilters(AuditFilter)
-  onPayment(@Payload('reference') reference: string) {
-    fail('controller', reference);
-  }
+const cases = [
+  { host: 'controller', message: () => failingPayment('R-1', SERVICE_TOKEN), filter: true },
+  { host: 'provider', message: () => failingStatusEvent('R-2', SERVICE_TOKEN), filter: false },
+] as const;
+
+function secretsOf(message: MessageBusMessage): string[] {
+  const payload = message.payload as Record<string, unknown>;
+  return [
+    SERVICE_TOKEN,
+    FAILING_PAYER,
+    ...['external_reference', 'status'].flatMap((field) =>
+      typeof payload[field] === 'string' ? [payload[field]] : [],
+    ),
+  ];
 }
 
-@Injectable()
-class FailingProvider {
-  @OnEvent(EventType.TRANSACTION_STATUS_UPDATE)
-  onStatus(@Payload('reference') reference: string) {
-    fail('provider', reference);
-  }
-
-  /** Not a bus handler: called through Nest's own ExternalContextCreator, as other libraries do. */
-  notABusHandler() {
-    throw new LedgerDownError('outside the bus');
-  }
-}
-
-describe('a failed handler attempt is not logged by Nest as well', () => {
+describe('a failed attempt of a module handler is logged once, with every field', () => {
   const logger = new CapturedLogger();
   let app: TestingModule;
   let bus: MessageBusTestBus;
 
   beforeAll(async () => {
     app = await Test.createTestingModule({
-      imports: [MessageBusTestingModule.forRoot()],
+      imports: [MessageBusTestingModule.forRoot({ consumers })],
       controllers: [FailingController],
       providers: [FailingProvider],
     }).compile();
@@ -85,21 +74,28 @@ describe('a failed handler attempt is not logged by Nest as well', () => {
   });
   beforeEach(() => {
     logger.lines.length = 0;
-    filtered.length = 0;
+    failures.reset();
   });
 
-  it.each([
-    { host: 'controller', message: () => paymentMessage('R-1'), filter: 'a user filter' },
-    { host: 'provider', message: () => statusEvent('R-1'), filter: 'no filter' },
-  ])(
-    'on a $host with $filter: no ExceptionsHandler line, and the error comes out unchanged',
-    async ({ host, message, filter }) => {
-      const outcome = await bus.dispatch(message());
+  it.each(cases)(
+    'on a $host (user filter: $filter): one MemoryConsumer line per attempt, and the error comes out unchanged',
+    async ({ message: build, filter }) => {
+      const message = build();
+      const reference = (message.payload as { reference: string }).reference;
 
-      expect(outcome.status).toBe('failed');
-      expect(outcome.status === 'failed' && outcome.error).toBe(thrown.get(host));
-      expect(filtered).toEqual(filter === 'no filter' ? [] : [thrown.get(host)]);
-      expect(logger.lines.filter((line) => line.context === 'ExceptionsHandler')).toEqual([]);
+      const [settlement] = await bus.publishAndWait(message, 'payments');
+
+      expect(settlement).toMatchObject({ action: 'dead-letter', attempts: 2 });
+      const thrown = failures.thrown.get(reference);
+      expect(settlement.outcome.status === 'failed' && settlement.outcome.error).toBe(thrown);
+      expect(failures.filtered).toEqual(filter ? [thrown, thrown] : []);
+      expectOneLinePerFailedAttempt(logger.lines, {
+        context: 'MemoryConsumer',
+        message,
+        source: 'memory:payments',
+        attempts: 2,
+        secrets: secretsOf(message),
+      });
     },
   );
 
@@ -109,17 +105,78 @@ describe('a failed handler attempt is not logged by Nest as well', () => {
       .get(ExternalContextCreator)
       .create(
         provider,
-        provider.notABusHandler.bind(provider),
-        'notABusHandler',
+        () => provider.onStatus('outside the bus'),
+        'onStatus',
         ROUTE_ARGS_METADATA,
       );
 
-    await expect(call()).rejects.toThrow('outside the bus');
+    await expect(call()).rejects.toThrow('ledger down for outside the bus');
 
     expect(logger.lines).toContainEqual({
       level: 'error',
+      text: 'LedgerDownError: ledger down for outside the bus',
       context: 'ExceptionsHandler',
-      text: 'LedgerDownError: outside the bus',
     });
   });
+});
+
+describe('a failed attempt of a MessageBusServer pattern is logged once, with every field', () => {
+  const logger = new CapturedLogger();
+  let server: MessageBusServer;
+  let app: INestMicroservice;
+
+  beforeAll(async () => {
+    server = new MessageBusServer({ transport: 'memory', consumers });
+    const moduleRef = await Test.createTestingModule({
+      controllers: [FailingPatternController],
+    }).compile();
+    app = moduleRef.createNestMicroservice({ strategy: server, logger });
+    await app.listen();
+  });
+  afterAll(async () => {
+    await app.close();
+    Logger.overrideLogger(new ConsoleLogger());
+  });
+  beforeEach(() => {
+    logger.lines.length = 0;
+    failures.reset();
+  });
+
+  it.each([
+    {
+      pattern: '@MessagePattern',
+      message: () => failingPayment('P-1', SERVICE_TOKEN),
+      filter: true,
+    },
+    {
+      pattern: '@EventPattern',
+      message: () => failingStatusEvent('P-2', SERVICE_TOKEN),
+      filter: false,
+    },
+  ])(
+    '$pattern (user filter: $filter): no RpcExceptionsHandler line, the filter still runs, the error reaches the dead letter',
+    async ({ message: build, filter }) => {
+      const message = build();
+      const reference = (message.payload as { reference: string }).reference;
+
+      server.memory.publishRaw(message.serialize(), 'payments');
+      await server.memory.whenIdle();
+
+      const thrown = failures.thrown.get(reference) as Error;
+      expect(failures.filtered).toEqual(filter ? [thrown, thrown] : []);
+      // The user's filter may log: its lines stay.
+      expect(logger.lines.filter((line) => line.context === AUDIT_FILTER_CONTEXT)).toHaveLength(
+        filter ? 2 : 0,
+      );
+      expectOneLinePerFailedAttempt(logger.lines, {
+        context: 'MemoryConsumer',
+        message,
+        source: 'memory:payments',
+        attempts: 2,
+        secrets: secretsOf(message),
+      });
+      const letter = server.memory.deadLetters.find((dead) => dead.body.includes(reference));
+      expect(letter?.reason).toBe(`handler-error: LedgerDownError: ledger down for ${reference}`);
+    },
+  );
 });

@@ -1,7 +1,8 @@
-import { Controller, Module } from '@nestjs/common';
+import { Controller, Module, UseGuards, type CanActivate } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import {
+  DeadLetter,
   EventType,
   InstructionType,
   MessageBusClientProxy,
@@ -30,6 +31,26 @@ class PatternController {
   @EventPattern(EventType.TRANSACTION_STATUS_UPDATE)
   status(@Payload('status') status: string, @Payload() event: TransactionStatusEventPayload) {
     seen.push(`status:${status}:${event instanceof TransactionStatusEventPayload}`);
+  }
+}
+
+class RefuseAll implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
+@Controller()
+class RefusingPatternController {
+  @MessagePattern(InstructionType.PAYMENT)
+  @UseGuards(RefuseAll)
+  pay() {
+    seen.push('pay ran');
+  }
+
+  @EventPattern(EventType.TRANSACTION_STATUS_UPDATE)
+  status() {
+    throw new DeadLetter('no such ledger');
   }
 }
 
@@ -71,6 +92,41 @@ describe('@nestjs/microservices integration', () => {
       'invalid-message',
     ]);
     expect(server.consumerStatuses()[0]).toMatchObject({ handled: 2, deadLettered: 2, retried: 1 });
+    await app.close();
+  });
+
+  it("dead-letters a pattern's guard refusal and its DeadLetter at once, as for the module's handlers", async () => {
+    const server = new MessageBusServer({
+      transport: 'memory',
+      consumers: {
+        sqs: [
+          {
+            queue: 'payments',
+            deadLetterQueue: 'payments-dlq',
+            retry: { maxAttempts: 3, initialDelayMs: 5 },
+          },
+        ],
+      },
+    });
+    const moduleRef = await Test.createTestingModule({
+      controllers: [RefusingPatternController],
+    }).compile();
+    const app = moduleRef.createNestMicroservice({ strategy: server });
+    await app.listen();
+    seen.length = 0;
+
+    server.memory.publishRaw(paymentMessage('REFUSED').serialize(), 'payments');
+    server.memory.publishRaw(statusEvent('UNKNOWN-LEDGER').serialize(), 'payments');
+    await server.memory.whenIdle();
+
+    expect(seen).toEqual([]);
+    expect(
+      server.memory.deadLetters.map((letter) => [letter.reason, letter.attempts]).sort(),
+    ).toEqual([
+      ['dead-letter-requested: DeadLetter: no such ledger', 1],
+      [expect.stringMatching(/^forbidden: .*Forbidden resource/), 1],
+    ]);
+    expect(server.consumerStatuses()[0]).toMatchObject({ retried: 0, deadLettered: 2 });
     await app.close();
   });
 
