@@ -8,6 +8,7 @@ import { buildMessageTypeRegistry, MessageTypeRegistry } from '../message/messag
 import { resolveModuleOptions } from '../options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { toHandlerInvocation, type HandlerInvocation } from '../dispatch/handler-invocation';
+import { ConsumerWatchdog } from '../runtime/consumer-watchdog';
 import { startConsumers } from '../runtime/start-consumers';
 import { KafkaClient } from '../transports/kafka/kafka.client';
 import { MessageTransports } from '../transports/message-transports';
@@ -29,7 +30,8 @@ export interface MessageBusServerClients {
  * with `MessageBusModule`'s own handlers; the handler receives the payload DTO and a
  * `MessageBusContext` (`@Payload()`, `@Ctx()`). As with the module, a failed attempt is logged
  * once, by the consumer (Nest's "RpcExceptionsHandler" line is left out for these handlers,
- * their RPC exception filters still run).
+ * their RPC exception filters still run), and a consumer that fails for good keeps the process
+ * alive or ends it with code 1 (`onConsumerFailure`), never with a silent exit 0.
  */
 export class MessageBusServer extends Server implements CustomTransportStrategy {
   private readonly busLogger = new Logger(MessageBusServer.name);
@@ -38,6 +40,7 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
   private readonly transports: MessageTransports;
   private readonly registry: MessageTypeRegistry;
   private consumers: RunningConsumer[] = [];
+  private watchdog?: ConsumerWatchdog;
 
   constructor(options: MessageBusModuleOptions) {
     super();
@@ -70,6 +73,14 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
     try {
       this.consumers = await startConsumers(this.options, this.transports, dispatcher);
       for (const consumer of this.consumers) this.busLogger.log(`Consuming ${consumer.name}`);
+      if (this.consumers.length > 0) {
+        this.watchdog = new ConsumerWatchdog({
+          statuses: () => this.consumerStatuses(),
+          onFailure: this.options.onConsumerFailure,
+          drain: () => this.stopConsumers(),
+        });
+        this.watchdog.start();
+      }
       callback();
     } catch (error) {
       callback(error);
@@ -77,10 +88,15 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
   }
 
   async close(): Promise<void> {
-    const consumers = this.consumers.splice(0);
-    await Promise.all(consumers.map((consumer) => consumer.stop(this.options.shutdownTimeoutMs)));
+    await this.stopConsumers();
     await this.transports.close();
     await Promise.all([this.clients.sqs.close(), this.clients.kafka.close()]);
+  }
+
+  private async stopConsumers(): Promise<void> {
+    this.watchdog?.stop();
+    const consumers = this.consumers.splice(0);
+    await Promise.all(consumers.map((consumer) => consumer.stop(this.options.shutdownTimeoutMs)));
   }
 
   /** The in-memory bus when `transport` is `'memory'`, for tests of a connected microservice. */

@@ -13,7 +13,8 @@ import {
 } from 'nestjs-message-bus';
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { lastValueFrom } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ConsumerWatchdog } from '../../lib/runtime/consumer-watchdog';
 import { paymentMessage, statusEvent } from './fixtures/messages';
 
 const seen: string[] = [];
@@ -128,6 +129,31 @@ describe('@nestjs/microservices integration', () => {
     ]);
     expect(server.consumerStatuses()[0]).toMatchObject({ retried: 0, deadLettered: 2 });
     await app.close();
+  });
+
+  it('starts a consumer watchdog with its consumers, and close() stops it', async () => {
+    const start = vi.spyOn(ConsumerWatchdog.prototype, 'start');
+    const stop = vi.spyOn(ConsumerWatchdog.prototype, 'stop');
+    try {
+      const server = new MessageBusServer({
+        transport: 'memory',
+        consumers: { sqs: [{ queue: 'payments' }] },
+      });
+      const moduleRef = await Test.createTestingModule({
+        controllers: [PatternController],
+      }).compile();
+      const app = moduleRef.createNestMicroservice({ strategy: server });
+      await app.listen();
+      expect(start).toHaveBeenCalledOnce();
+      expect(stop).not.toHaveBeenCalled();
+
+      await app.close();
+      expect(stop).toHaveBeenCalledOnce();
+      expect(stop.mock.contexts[0]).toBe(start.mock.contexts[0]);
+    } finally {
+      start.mockRestore();
+      stop.mockRestore();
+    }
   });
 
   it('MessageBusClientProxy.emit() publishes through the module, and send() explains the bus is one-way', async () => {

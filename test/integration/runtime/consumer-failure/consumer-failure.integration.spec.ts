@@ -17,7 +17,12 @@ import { createTopics } from '../kafka/kafka-runtime-kit';
 
 const ROOT = resolve(__dirname, '../../../..');
 const OUT = join(ROOT, 'dist-test-apps');
-const APP = join(OUT, 'test/integration/runtime/consumer-failure/consumer-only.app.js');
+const APPS = {
+  /** MessageBusModule on createApplicationContext. */
+  module: join(OUT, 'test/integration/runtime/consumer-failure/consumer-only.app.js'),
+  /** MessageBusServer on createMicroservice. */
+  server: join(OUT, 'test/integration/runtime/consumer-failure/consumer-only.server.app.js'),
+};
 
 /** How long a test waits for the consumer to fail: ElasticMQ takes up to ~20 s to answer a deleted queue. */
 const FAILURE_WITHIN_MS = 40_000;
@@ -25,6 +30,7 @@ const FAILURE_WITHIN_MS = 40_000;
 const STAYS_UP_MS = 3_000;
 
 type Transport = 'sqs' | 'kafka';
+type Runner = keyof typeof APPS;
 
 interface RunningApp {
   readonly child: ChildProcess;
@@ -41,8 +47,9 @@ function startApp(
   transport: Transport,
   source: string,
   onConsumerFailure?: 'keep-running' | 'exit',
+  runner: Runner = 'module',
 ): RunningApp {
-  const child = spawn(process.execPath, [APP], {
+  const child = spawn(process.execPath, [APPS[runner]], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -188,4 +195,45 @@ describe('a consumer-only app whose consumer fails for good', () => {
     },
     60_000,
   );
+
+  describe('written the microservices way (createMicroservice with MessageBusServer)', () => {
+    it('stays up by default on sqs, with the consumer failed in consumerStatuses()', async () => {
+      const { source, breakIt } = await failingSource('sqs');
+      const app = startApp('sqs', source, undefined, 'server');
+      await untilState(app, 'running');
+      await breakIt();
+      await untilState(app, 'failed');
+
+      const exit = await Promise.race([
+        app.exited,
+        new Promise<'still running'>((resolve) =>
+          setTimeout(() => resolve('still running'), STAYS_UP_MS),
+        ),
+      ]);
+      expect(exit, app.stderr()).toBe('still running');
+      expect(app.latest()?.[0]).toMatchObject({ state: 'failed' });
+      expect(app.stderr()).toContain('statuses() reports it as failed');
+
+      // It is still a well-behaved app: SIGTERM shuts it down.
+      app.child.kill('SIGTERM');
+      expect(await app.exited).not.toBe(0);
+    }, 60_000);
+
+    it("exits with code 1 and the reason on stderr on sqs with onConsumerFailure: 'exit'", async () => {
+      const { source, breakIt } = await failingSource('sqs');
+      const app = startApp('sqs', source, 'exit', 'server');
+      await untilState(app, 'running');
+      await breakIt();
+
+      const exit = await Promise.race([
+        app.exited,
+        new Promise<'still running'>((resolve) =>
+          setTimeout(() => resolve('still running'), FAILURE_WITHIN_MS),
+        ),
+      ]);
+      expect(exit, app.stderr()).toBe(1);
+      expect(app.stderr()).toMatch(/queue consumer-failure-\S+ stopped: .*QueueDoesNotExist/);
+      expect(app.stderr()).toContain("onConsumerFailure is 'exit'");
+    }, 60_000);
+  });
 });
