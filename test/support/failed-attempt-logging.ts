@@ -111,6 +111,18 @@ export function failingStatusEvent(reference: string, serviceToken: string): Mes
   });
 }
 
+/** What of `message` no log line may carry: the token and the payload's personal values. */
+export function secretsOf(message: MessageBusMessage, serviceToken: string): string[] {
+  const payload = message.payload as Record<string, unknown>;
+  return [
+    serviceToken,
+    FAILING_PAYER,
+    ...['external_reference', 'status'].flatMap((field) =>
+      typeof payload[field] === 'string' ? [payload[field]] : [],
+    ),
+  ];
+}
+
 export interface FailedAttemptsExpectation {
   /** The class whose logger writes the consumer's line (`SqsConsumer`, `KafkaConsumer`, `MemoryConsumer`). */
   readonly context: string;
