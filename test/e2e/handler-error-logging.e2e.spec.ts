@@ -3,7 +3,7 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { ExternalContextCreator } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { MessageBusServer } from 'nestjs-message-bus';
+import { MessageBusServer, type MessageBusMessage } from 'nestjs-message-bus';
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -37,6 +37,22 @@ const consumers = {
   ],
 };
 
+/** One MemoryConsumer line per attempt of `message` (two), with every field. */
+function expectMemoryConsumerLines(logger: CapturedLogger, message: MessageBusMessage): void {
+  expectOneLinePerFailedAttempt(logger.lines, {
+    context: 'MemoryConsumer',
+    message,
+    source: 'memory:payments',
+    attempts: 2,
+    secrets: secretsOf(message, SERVICE_TOKEN),
+  });
+}
+
+function forget(logger: CapturedLogger): void {
+  logger.lines.length = 0;
+  failures.reset();
+}
+
 const cases = [
   { host: 'controller', message: () => failingPayment('R-1', SERVICE_TOKEN), filter: true },
   { host: 'provider', message: () => failingStatusEvent('R-2', SERVICE_TOKEN), filter: false },
@@ -61,10 +77,7 @@ describe('a failed attempt of a module handler is logged once, with every field'
     await app.close();
     Logger.overrideLogger(new ConsoleLogger());
   });
-  beforeEach(() => {
-    logger.lines.length = 0;
-    failures.reset();
-  });
+  beforeEach(() => forget(logger));
 
   it.each(cases)(
     'on a $host (user filter: $filter): one MemoryConsumer line per attempt, and the error comes out unchanged',
@@ -78,13 +91,7 @@ describe('a failed attempt of a module handler is logged once, with every field'
       const thrown = failures.thrown.get(reference);
       expect(settlement.outcome.status === 'failed' && settlement.outcome.error).toBe(thrown);
       expect(failures.filtered).toEqual(filter ? [thrown, thrown] : []);
-      expectOneLinePerFailedAttempt(logger.lines, {
-        context: 'MemoryConsumer',
-        message,
-        source: 'memory:payments',
-        attempts: 2,
-        secrets: secretsOf(message, SERVICE_TOKEN),
-      });
+      expectMemoryConsumerLines(logger, message);
     },
   );
 
@@ -126,10 +133,7 @@ describe('a failed attempt of a MessageBusServer pattern is logged once, with ev
     await app.close();
     Logger.overrideLogger(new ConsoleLogger());
   });
-  beforeEach(() => {
-    logger.lines.length = 0;
-    failures.reset();
-  });
+  beforeEach(() => forget(logger));
 
   it.each([
     {
@@ -157,13 +161,7 @@ describe('a failed attempt of a MessageBusServer pattern is logged once, with ev
       expect(logger.lines.filter((line) => line.context === AUDIT_FILTER_CONTEXT)).toHaveLength(
         filter ? 2 : 0,
       );
-      expectOneLinePerFailedAttempt(logger.lines, {
-        context: 'MemoryConsumer',
-        message,
-        source: 'memory:payments',
-        attempts: 2,
-        secrets: secretsOf(message, SERVICE_TOKEN),
-      });
+      expectMemoryConsumerLines(logger, message);
       const letter = server.memory.deadLetters.find((dead) => dead.body.includes(reference));
       expect(letter?.reason).toBe(`handler-error: LedgerDownError: ledger down for ${reference}`);
     },

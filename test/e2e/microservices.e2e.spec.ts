@@ -1,4 +1,11 @@
-import { Controller, Module, UseGuards, type CanActivate } from '@nestjs/common';
+import {
+  Controller,
+  Module,
+  UseGuards,
+  type CanActivate,
+  type INestMicroservice,
+  type Type,
+} from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import {
@@ -55,26 +62,33 @@ class RefusingPatternController {
   }
 }
 
+/** A microservice on the memory bus whose `payments` queue runs `controller`'s patterns, listening. */
+async function startPatternApp(
+  controller: Type<unknown>,
+  maxAttempts: number,
+): Promise<{ server: MessageBusServer; app: INestMicroservice }> {
+  const server = new MessageBusServer({
+    transport: 'memory',
+    consumers: {
+      sqs: [
+        {
+          queue: 'payments',
+          deadLetterQueue: 'payments-dlq',
+          retry: { maxAttempts, initialDelayMs: 5 },
+        },
+      ],
+    },
+  });
+  const moduleRef = await Test.createTestingModule({ controllers: [controller] }).compile();
+  const app = moduleRef.createNestMicroservice({ strategy: server });
+  await app.listen();
+  seen.length = 0;
+  return { server, app };
+}
+
 describe('@nestjs/microservices integration', () => {
   it('MessageBusServer runs @MessagePattern / @EventPattern handlers with validation, retries and dead letters', async () => {
-    const server = new MessageBusServer({
-      transport: 'memory',
-      consumers: {
-        sqs: [
-          {
-            queue: 'payments',
-            deadLetterQueue: 'payments-dlq',
-            retry: { maxAttempts: 2, initialDelayMs: 5 },
-          },
-        ],
-      },
-    });
-    const moduleRef = await Test.createTestingModule({
-      controllers: [PatternController],
-    }).compile();
-    const app = moduleRef.createNestMicroservice({ strategy: server });
-    await app.listen();
-    seen.length = 0;
+    const { server, app } = await startPatternApp(PatternController, 2);
 
     server.memory.publishRaw(paymentMessage('OK').serialize(), 'payments');
     server.memory.publishRaw(statusEvent('OK', 'SETTLED').serialize(), 'payments');
@@ -97,24 +111,7 @@ describe('@nestjs/microservices integration', () => {
   });
 
   it("dead-letters a pattern's guard refusal and its DeadLetter at once, as for the module's handlers", async () => {
-    const server = new MessageBusServer({
-      transport: 'memory',
-      consumers: {
-        sqs: [
-          {
-            queue: 'payments',
-            deadLetterQueue: 'payments-dlq',
-            retry: { maxAttempts: 3, initialDelayMs: 5 },
-          },
-        ],
-      },
-    });
-    const moduleRef = await Test.createTestingModule({
-      controllers: [RefusingPatternController],
-    }).compile();
-    const app = moduleRef.createNestMicroservice({ strategy: server });
-    await app.listen();
-    seen.length = 0;
+    const { server, app } = await startPatternApp(RefusingPatternController, 3);
 
     server.memory.publishRaw(paymentMessage('REFUSED').serialize(), 'payments');
     server.memory.publishRaw(statusEvent('UNKNOWN-LEDGER').serialize(), 'payments');

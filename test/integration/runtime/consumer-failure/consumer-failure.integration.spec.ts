@@ -9,8 +9,9 @@ import { ACCOUNT_ID, integrationClient } from '../../sqs/sqs-test-kit';
 import { createTopics } from '../kafka/kafka-runtime-kit';
 
 /**
- * Defect 8 of issue 9, on the real brokers: a consumer-only app (createApplicationContext, one
- * consumer, nothing else keeping Node busy) whose consumer fails for good must never end with
+ * Defect 8 of issue 9, on the real brokers: a consumer-only app (createApplicationContext with
+ * MessageBusModule, or createMicroservice with MessageBusServer; one consumer, nothing else
+ * keeping Node busy) whose consumer fails for good must never end with
  * exit code 0. By default it stays up and reports the consumer `failed`; with
  * `onConsumerFailure: 'exit'` it exits non-zero and says why on stderr.
  */
@@ -31,6 +32,17 @@ const STAYS_UP_MS = 3_000;
 
 type Transport = 'sqs' | 'kafka';
 type Runner = keyof typeof APPS;
+
+/** Both ways of running handlers, on both brokers. */
+const RUNS = (['module', 'server'] as const).flatMap((runner) =>
+  (['sqs', 'kafka'] as const).map((transport) => ({ runner, transport })),
+);
+
+/** What the app's stderr says when its consumer fails for good. */
+const FAILURE_REASONS: Record<Transport, RegExp> = {
+  sqs: /queue consumer-failure-\S+ stopped: .*QueueDoesNotExist/,
+  kafka: /KafkaJSNotImplemented: Snappy compression not implemented/,
+};
 
 interface RunningApp {
   readonly child: ChildProcess;
@@ -145,11 +157,11 @@ describe('a consumer-only app whose consumer fails for good', () => {
     }
   });
 
-  it.each(['sqs', 'kafka'] as const)(
-    'stays up by default on %s, with the consumer failed in statuses()',
-    async (transport) => {
+  it.each(RUNS)(
+    'stays up by default on $transport ($runner), with the consumer failed in its statuses',
+    async ({ runner, transport }) => {
       const { source, breakIt } = await failingSource(transport);
-      const app = startApp(transport, source);
+      const app = startApp(transport, source, undefined, runner);
       await untilState(app, 'running');
       await breakIt();
       await untilState(app, 'failed');
@@ -172,14 +184,11 @@ describe('a consumer-only app whose consumer fails for good', () => {
     60_000,
   );
 
-  it.each([
-    ['sqs', /queue consumer-failure-\S+ stopped: .*QueueDoesNotExist/],
-    ['kafka', /KafkaJSNotImplemented: Snappy compression not implemented/],
-  ] as const)(
-    "exits non-zero with the reason on stderr on %s with onConsumerFailure: 'exit'",
-    async (transport, reason) => {
+  it.each(RUNS)(
+    "exits non-zero with the reason on stderr on $transport ($runner) with onConsumerFailure: 'exit'",
+    async ({ runner, transport }) => {
       const { source, breakIt } = await failingSource(transport);
-      const app = startApp(transport, source, 'exit');
+      const app = startApp(transport, source, 'exit', runner);
       await untilState(app, 'running');
       await breakIt();
 
@@ -190,50 +199,9 @@ describe('a consumer-only app whose consumer fails for good', () => {
         ),
       ]);
       expect(exit, app.stderr()).toBe(1);
-      expect(app.stderr()).toMatch(reason);
+      expect(app.stderr()).toMatch(FAILURE_REASONS[transport]);
       expect(app.stderr()).toContain("onConsumerFailure is 'exit'");
     },
     60_000,
   );
-
-  describe('written the microservices way (createMicroservice with MessageBusServer)', () => {
-    it('stays up by default on sqs, with the consumer failed in consumerStatuses()', async () => {
-      const { source, breakIt } = await failingSource('sqs');
-      const app = startApp('sqs', source, undefined, 'server');
-      await untilState(app, 'running');
-      await breakIt();
-      await untilState(app, 'failed');
-
-      const exit = await Promise.race([
-        app.exited,
-        new Promise<'still running'>((resolve) =>
-          setTimeout(() => resolve('still running'), STAYS_UP_MS),
-        ),
-      ]);
-      expect(exit, app.stderr()).toBe('still running');
-      expect(app.latest()?.[0]).toMatchObject({ state: 'failed' });
-      expect(app.stderr()).toContain('statuses() reports it as failed');
-
-      // It is still a well-behaved app: SIGTERM shuts it down.
-      app.child.kill('SIGTERM');
-      expect(await app.exited).not.toBe(0);
-    }, 60_000);
-
-    it("exits with code 1 and the reason on stderr on sqs with onConsumerFailure: 'exit'", async () => {
-      const { source, breakIt } = await failingSource('sqs');
-      const app = startApp('sqs', source, 'exit', 'server');
-      await untilState(app, 'running');
-      await breakIt();
-
-      const exit = await Promise.race([
-        app.exited,
-        new Promise<'still running'>((resolve) =>
-          setTimeout(() => resolve('still running'), FAILURE_WITHIN_MS),
-        ),
-      ]);
-      expect(exit, app.stderr()).toBe(1);
-      expect(app.stderr()).toMatch(/queue consumer-failure-\S+ stopped: .*QueueDoesNotExist/);
-      expect(app.stderr()).toContain("onConsumerFailure is 'exit'");
-    }, 60_000);
-  });
 });
