@@ -1,6 +1,9 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { ExternalContextCreator } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { RpcExceptionsHandler } from '@nestjs/microservices/exceptions/rpc-exceptions-handler';
+import { lastValueFrom } from 'rxjs';
 import type { INestMicroservice } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { MessageBusServer, type MessageBusMessage } from 'nestjs-message-bus';
@@ -13,6 +16,7 @@ import {
   FailingPatternController,
   failingPayment,
   FailingProvider,
+  LedgerDownError,
   failingStatusEvent,
   failures,
   secretsOf,
@@ -166,4 +170,21 @@ describe('a failed attempt of a MessageBusServer pattern is logged once, with ev
       expect(letter?.reason).toBe(`handler-error: LedgerDownError: ledger down for ${reference}`);
     },
   );
+
+  it("leaves Nest's RPC error handling of other servers' handlers as before", async () => {
+    const host = new ExecutionContextHost([{ reference: 'TCP-1' }, { not: 'a bus context' }]);
+    host.setType('rpc');
+
+    const answer = new RpcExceptionsHandler().handle(new LedgerDownError('over TCP'), host);
+
+    await expect(lastValueFrom(answer)).rejects.toEqual({
+      status: 'error',
+      message: 'Internal server error',
+    });
+    expect(logger.lines).toContainEqual({
+      level: 'error',
+      context: 'RpcExceptionsHandler',
+      text: 'LedgerDownError: over TCP',
+    });
+  });
 });
