@@ -124,7 +124,10 @@ export type {
   SqsVisibilityChange,
 } from './transports/sqs/sqs-batch-result.interface';
 export type { SqsOutgoingMessage } from './transports/sqs/sqs-message-body';
-export { SqsOperationError, type SqsOperationErrorDetails } from './transports/sqs/errors/sqs-operation.error';
+export {
+  SqsOperationError,
+  type SqsOperationErrorDetails,
+} from './transports/sqs/errors/sqs-operation.error';
 export { SqsQueueDoesNotExistError } from './transports/sqs/errors/sqs-queue-does-not-exist.error';
 export { SqsBatchError } from './transports/sqs/errors/sqs-batch.error';
 export { SqsInvalidArgumentError } from './transports/sqs/errors/sqs-invalid-argument.error';
@@ -141,6 +144,7 @@ export type {
   KafkaSaslMechanism,
   KafkaLogLevel,
   KafkaLogSink,
+  KafkaPartitioner,
 } from './transports/kafka/kafka-client-options.interface';
 export { KAFKAJS_LOG_CONTEXT, NestKafkaLogSink } from './transports/kafka/nest-kafka-log-sink';
 export { consoleKafkaLogSink } from './transports/kafka/kafka-log-creator';
