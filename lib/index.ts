@@ -124,10 +124,7 @@ export type {
   SqsVisibilityChange,
 } from './transports/sqs/sqs-batch-result.interface';
 export type { SqsOutgoingMessage } from './transports/sqs/sqs-message-body';
-export {
-  SqsOperationError,
-  type SqsOperationErrorDetails,
-} from './transports/sqs/errors/sqs-operation.error';
+export { SqsOperationError, type SqsOperationErrorDetails } from './transports/sqs/errors/sqs-operation.error';
 export { SqsQueueDoesNotExistError } from './transports/sqs/errors/sqs-queue-does-not-exist.error';
 export { SqsBatchError } from './transports/sqs/errors/sqs-batch.error';
 export { SqsInvalidArgumentError } from './transports/sqs/errors/sqs-invalid-argument.error';
