@@ -141,6 +141,7 @@ export type {
   KafkaSaslMechanism,
   KafkaLogLevel,
   KafkaLogSink,
+  KafkaPartitioner,
 } from './transports/kafka/kafka-client-options.interface';
 export { KAFKAJS_LOG_CONTEXT, NestKafkaLogSink } from './transports/kafka/nest-kafka-log-sink';
 export { consoleKafkaLogSink } from './transports/kafka/kafka-log-creator';

@@ -7,6 +7,12 @@ export type KafkaSecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SA
 /** The SASL mechanisms kafkajs speaks with a user name and password. */
 export type KafkaSaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 
+/**
+ * How the producer places a keyed message: `murmur2` as the Java client and the Python client
+ * (kafka-python) do, `crc32` as librdkafka's default `consistent_random` does (the Rust client).
+ */
+export type KafkaPartitioner = 'murmur2' | 'crc32';
+
 /** How much of kafkajs's own logging reaches the log sink. */
 export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -68,6 +74,14 @@ export interface KafkaClientOptions {
    * idempotent producer forever; a bounded send surfaces an outage to the caller instead.
    */
   sendRetries?: number;
+  /**
+   * Which hash picks a keyed message's partition; match the peers producing to the same
+   * topics, so that one key keeps one partition (and its order) whoever writes it. `murmur2`
+   * (the default) places keys as the Java client and the Python client do; `crc32` as
+   * librdkafka's default `consistent_random`, hence the Rust client. Unkeyed messages are
+   * spread over the partitions either way.
+   */
+  partitioner?: KafkaPartitioner;
   /** Consumer group session timeout in milliseconds. Default 30000. */
   sessionTimeoutMs?: number;
   /** Consumer heartbeat interval in milliseconds; below a third of `sessionTimeoutMs`. Default 3000. */

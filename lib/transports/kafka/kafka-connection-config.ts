@@ -10,10 +10,12 @@ import {
 import type {
   KafkaClientOptions,
   KafkaLogLevel,
+  KafkaPartitioner,
   KafkaSaslMechanism,
   KafkaSecurityProtocol,
 } from './kafka-client-options.interface';
 import { toKafkaJsLogLevel } from './kafka-log-creator';
+import { KAFKA_PARTITIONERS } from './kafka-partitioners';
 import {
   KAFKA_DEFAULT_BOOTSTRAP_SERVERS,
   KAFKA_DEFAULT_CLIENT_ID,
@@ -70,6 +72,7 @@ const KAFKA_CLIENT_OPTION_KEYS: OptionKeys<KafkaClientOptions> = {
   connectionTimeoutMs: true,
   requestTimeoutMs: true,
   sendRetries: true,
+  partitioner: true,
   sessionTimeoutMs: true,
   heartbeatIntervalMs: true,
   maxWaitTimeMs: true,
@@ -114,6 +117,7 @@ export interface KafkaConnectionSettings {
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly sendRetries: number;
+  readonly partitioner: KafkaPartitioner;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly maxWaitTimeMs: number;
@@ -195,6 +199,7 @@ export function resolveKafkaConnectionSettings(
       KAFKA_DEFAULT_SEND_RETRIES,
       1,
     ),
+    partitioner: resolvePartitioner(options.partitioner),
     ...resolveGroupTimings(options),
     maxWaitTimeMs: resolveInteger(
       options.maxWaitTimeMs,
@@ -369,6 +374,17 @@ function resolveLogLevel(value: KafkaLogLevel | undefined): KafkaLogLevel {
     throw new MessageBusConfigurationError(
       'kafka.logLevel',
       `is "${String(value)}", which is not one of ${LOG_LEVELS.join(', ')}`,
+    );
+  }
+  return value;
+}
+
+function resolvePartitioner(value: KafkaPartitioner | undefined): KafkaPartitioner {
+  if (value === undefined || value === null) return KAFKA_PARTITIONERS[0];
+  if (!KAFKA_PARTITIONERS.includes(value)) {
+    throw new MessageBusConfigurationError(
+      'kafka.partitioner',
+      `is ${JSON.stringify(value) ?? typeof value}, which is not 'murmur2' (the Java and Python clients' placement, the default) or 'crc32' (librdkafka's consistent_random, the Rust client's)`,
     );
   }
   return value;

@@ -4,9 +4,9 @@ import { toKafkaConnectError } from './kafka-error-mapping';
 import type { KafkaPartitionRecorder } from './kafka-partition-recorder';
 
 /**
- * The one producer of a `KafkaClient`: idempotent, one request in flight, Java-compatible
- * partitioning through the partition recorder. Connected on first use and shared; a failed
- * connect is forgotten, so that the next use tries again.
+ * The one producer of a `KafkaClient`: idempotent, one request in flight, the configured
+ * partitioner (`kafka.partitioner`) through the partition recorder. Connected on first use
+ * and shared; a failed connect is forgotten, so that the next use tries again.
  */
 export class KafkaSharedProducer {
   private ready?: Promise<Producer>;

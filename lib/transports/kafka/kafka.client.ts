@@ -56,7 +56,7 @@ export class KafkaClient {
     );
     const { errorContext } = this.connections;
     const parseOptions = options.registry ? { registry: options.registry } : {};
-    const partitions = new KafkaPartitionRecorder();
+    const partitions = new KafkaPartitionRecorder(this.settings.partitioner);
     this.sharedProducer = new KafkaSharedProducer(this.connections, partitions);
     this.sender = new KafkaSender(() => this.producer(), partitions, errorContext, parseOptions);
     this.consumers = new KafkaPullConsumers(this.connections);

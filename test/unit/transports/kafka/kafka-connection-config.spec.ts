@@ -270,8 +270,25 @@ describe('kafkajs config', () => {
       maxWaitTimeMs: 500,
       receiveBufferSize: 256,
       sendRetries: 5,
+      partitioner: 'murmur2',
     });
   });
+
+  it('takes either partitioner', () => {
+    expect(plaintext({ partitioner: 'crc32' }).partitioner).toBe('crc32');
+    expect(plaintext({ partitioner: 'murmur2' }).partitioner).toBe('murmur2');
+  });
+
+  it.each([['consistent_random'], ['CRC32'], [''], [42]])(
+    'refuses partitioner %j in one sentence naming kafka.partitioner and both values',
+    (partitioner) => {
+      const error = configError(() => plaintext({ partitioner } as unknown as KafkaClientOptions));
+      expect(error.setting).toBe('kafka.partitioner');
+      expect(error.message).toContain(`is ${JSON.stringify(partitioner)}, which is not 'murmur2'`);
+      expect(error.message).toContain("'crc32'");
+      expect(error.message.split('. ')).toHaveLength(1);
+    },
+  );
 
   it.each([
     [{ receiveBufferSize: 0 }, 'kafka.receiveBufferSize'],

@@ -42,6 +42,17 @@ describe('KafkaPartitionRecorder', () => {
     expect(messages.map((message) => recorder.partitionOf(message))).toEqual(first);
   });
 
+  it('places keys with the partitioner it was given', () => {
+    const message = { key: 'acct-0', value: 'v' };
+    const partition = new KafkaPartitionRecorder('crc32').createPartitioner();
+    // CRC-32("acct-0") % 6 is 1; murmur2 would say 0 (peer-models.md §5.3).
+    expect(partition({ topic: 't', partitionMetadata: metadata(6), message })).toBe(1);
+    const murmur2 = new KafkaPartitionRecorder('murmur2').createPartitioner();
+    expect(murmur2({ topic: 't', partitionMetadata: metadata(6), message: { ...message } })).toBe(
+      0,
+    );
+  });
+
   it('knows nothing of a message it never saw', () => {
     expect(new KafkaPartitionRecorder().partitionOf({ value: 'x' })).toBeUndefined();
   });
