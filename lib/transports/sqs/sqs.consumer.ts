@@ -21,7 +21,10 @@ import type {
 import { FifoGroupSerializer } from './consumer/fifo-group-serializer';
 import { InFlightLimiter } from './consumer/in-flight-limiter';
 import { receiveBackoffMs, sleep } from './consumer/sqs-consumer-backoff';
-import { SQS_EMPTY_SHORT_POLL_PAUSE_MS } from './consumer/sqs-consumer.constants';
+import {
+  SQS_EMPTY_SHORT_POLL_PAUSE_MS,
+  SQS_RECEIVE_ANSWER_GRACE_MS,
+} from './consumer/sqs-consumer.constants';
 import { describeError, isPermanentSqsError } from './consumer/sqs-consumer-errors';
 import { SqsDeadLetterPublisher } from './consumer/sqs-dead-letter-publisher';
 import { SqsEntryBatcher } from './consumer/sqs-entry-batcher';
@@ -53,8 +56,14 @@ const LOG_EVERY_FAILURES = 10;
  * messages in flight (a poller asks only for as many as there are free slots), each goes
  * through the handler, and its outcome becomes a batched delete, a retry delay, or a dead
  * letter. Visibility is extended while a message is held; FIFO groups run one message at a
- * time, in order. `stop()` stops receiving at once, lets running handlers finish, and gives
+ * time, in order. `stop()` sends no new receive, lets running handlers finish, and gives
  * back what it will not finish, so nothing is lost and nothing is acknowledged twice.
+ *
+ * A receive already sent is not aborted at `stop()` but awaited (up to its `waitTimeSeconds`):
+ * SQS keeps an aborted long poll open on its side, and whatever it takes then is hidden for
+ * its visibility timeout and handed to nobody. What a receive returns while the consumer
+ * stops, and what shutdown gives back, is released only once no receive of this consumer is
+ * open, so that none of its own receives takes it again.
  */
 export class SqsConsumer implements RunningConsumer {
   readonly name: string;
@@ -62,7 +71,14 @@ export class SqsConsumer implements RunningConsumer {
   private readonly queueUrl: string;
   private readonly fifo: boolean;
   private readonly limiter: InFlightLimiter;
+  /** Stopping or failed: ends the pollers' waits (free slots, backoff), so no new receive is sent. */
   private readonly abort = new AbortController();
+  /** Aborts receives under way: only for one SQS has not answered well after its wait time. */
+  private readonly receiveAbort = new AbortController();
+  /** Messages to give back once no receive is open (see the class comment), with why. */
+  private readonly givingBack: Array<{ readonly held: HeldMessage; readonly why: string }> = [];
+  private receivesEnded?: Promise<void>;
+  private receivesOver = false;
   private readonly held = new Map<string, HeldMessage>();
   /** Handler plus settlement of each started message. */
   private readonly work = new Map<string, Promise<void>>();
@@ -150,6 +166,48 @@ export class SqsConsumer implements RunningConsumer {
   }
 
   /**
+   * Resolves once the pollers have returned and no receive is open any more, then gives back
+   * what was held for that moment. A receive SQS leaves unanswered well past its wait time
+   * (a network that swallows the request) is aborted then, with a warning.
+   */
+  private endReceives(): Promise<void> {
+    this.receivesEnded ??= this.awaitReceives();
+    return this.receivesEnded;
+  }
+
+  private async awaitReceives(): Promise<void> {
+    const { queue, waitTimeSeconds, visibilityTimeout } = this.subscription;
+    const answerWithinMs = waitTimeSeconds * 1_000 + SQS_RECEIVE_ANSWER_GRACE_MS;
+    const running = this.running ?? Promise.resolve();
+    if (!(await settledWithin([running], answerWithinMs))) {
+      this.logger.warn(
+        `A receive from ${queue} was not answered ${answerWithinMs} ms after the consumer began to stop; ` +
+          `aborted it: a message SQS still hands to it stays hidden for up to ${visibilityTimeout}s`,
+      );
+      this.receiveAbort.abort();
+      await running;
+    }
+    this.receivesOver = true;
+    const byReason = new Map<string, HeldMessage[]>();
+    for (const { held, why } of this.givingBack.splice(0))
+      byReason.set(why, [...(byReason.get(why) ?? []), held]);
+    await Promise.all([...byReason].map(([why, messages]) => this.release(messages, why)));
+  }
+
+  /**
+   * Gives messages back: at once while the consumer runs, or, once it stops or failed, when no
+   * receive of its own is open any more (`endReceives`), since one would take them again.
+   */
+  private giveBack(messages: HeldMessage[], why: string): void {
+    if (messages.length === 0) return;
+    if (this.abort.signal.aborted && !this.receivesOver) {
+      for (const held of messages) this.givingBack.push({ held, why });
+      return;
+    }
+    this.inBackground(this.release(messages, why));
+  }
+
+  /**
    * Checks that the queue (and the dead-letter queue) exist and learns whether the queue has
    * a redrive policy, retrying while SQS is unreachable. False when the consumer failed or
    * was stopped meanwhile.
@@ -203,7 +261,8 @@ export class SqsConsumer implements RunningConsumer {
           maxMessages: slots,
           waitTimeSeconds,
           visibilityTimeout,
-          abortSignal: signal,
+          // Not `signal`: a stop lets the receive end (see the class comment).
+          abortSignal: this.receiveAbort.signal,
           // The dispatcher parses and validates each body once; the client need not as well.
           decode: false,
         });
@@ -244,8 +303,8 @@ export class SqsConsumer implements RunningConsumer {
     this.held.set(key, held);
     this.heartbeat.track(key, received.receiptHandle, requestedAt);
     if (this.abort.signal.aborted) {
-      // The receive was answered as the consumer stopped: give the messages straight back.
-      this.inBackground(this.release([held], 'received while stopping'));
+      // The receive was answered as the consumer stopped: the message goes back unhandled.
+      this.giveBack([held], 'received while stopping');
       return;
     }
     const startsNow =
@@ -440,17 +499,9 @@ export class SqsConsumer implements RunningConsumer {
     this.limiter.release(1);
     if (!this.groups) return;
     const { next, release } = this.groups.settled(held.groupId ?? '', leftOnQueue);
-    if (release.length > 0) {
-      this.inBackground(
-        this.release(
-          release,
-          `an earlier message of group ${held.groupId ?? ''} stays on the queue`,
-        ),
-      );
-    }
+    this.giveBack(release, `an earlier message of group ${held.groupId ?? ''} stays on the queue`);
     if (!next) return;
-    if (this.abort.signal.aborted)
-      this.inBackground(this.release([next], 'not started before shutdown'));
+    if (this.abort.signal.aborted) this.giveBack([next], 'not started before shutdown');
     else this.begin(next);
   }
 
@@ -480,8 +531,9 @@ export class SqsConsumer implements RunningConsumer {
   private async shutdown(timeoutMs: number): Promise<void> {
     if (this.state !== 'failed') this.setState('stopping');
     this.abort.abort();
-    await this.running;
-    if (this.groups) await this.release(this.groups.drain(), 'not started before shutdown');
+    // Receives already sent end meanwhile (within their wait time); handlers get `timeoutMs`.
+    const receivesEnded = this.endReceives();
+    if (this.groups) this.giveBack(this.groups.drain(), 'not started before shutdown');
 
     const finished = await settledWithin([...this.work.values()], timeoutMs);
     if (!finished) {
@@ -490,10 +542,14 @@ export class SqsConsumer implements RunningConsumer {
       this.logger.warn(
         `${unfinished.length} handler(s) of ${this.subscription.queue} still ran after ${timeoutMs} ms; their messages go back to the queue`,
       );
-      await this.release(unfinished, 'handler still running at shutdown');
+      // Their visibility is extended until they go back: no receive of ours can take them meanwhile.
+      this.giveBack(unfinished, 'handler still running at shutdown');
+    }
+    await receivesEnded;
+    if (!finished) {
       // Settlements already under way are short SQS calls: let them land.
       const settling = [...this.held.values()].flatMap((held) => {
-        const work = this.work.get(held.key);
+        const work = held.abandoned ? undefined : this.work.get(held.key);
         return work ? [work] : [];
       });
       await Promise.all(settling);
@@ -549,7 +605,8 @@ export class SqsConsumer implements RunningConsumer {
     this.logger.error(failure.message);
     // The other pollers stop too; running handlers still settle, waiting ones go back.
     this.abort.abort();
-    if (this.groups) this.inBackground(this.release(this.groups.drain(), 'the consumer failed'));
+    if (this.groups) this.giveBack(this.groups.drain(), 'the consumer failed');
+    this.inBackground(this.endReceives());
   }
 }
 

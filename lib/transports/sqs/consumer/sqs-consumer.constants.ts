@@ -19,6 +19,13 @@ export const SQS_RECEIVE_BACKOFF_MAX_MS = 20_000;
  */
 export const SQS_EMPTY_SHORT_POLL_PAUSE_MS = 500;
 
+/**
+ * How long past its `waitTimeSeconds` a stopping consumer waits for SQS to answer a receive
+ * before it aborts it. Aborting sooner would not end the long poll on SQS's side, which would
+ * still take messages and hide them for their visibility timeout.
+ */
+export const SQS_RECEIVE_ANSWER_GRACE_MS = 5_000;
+
 /** The attribute names a dead letter carries; all `String`, all safe to log (no payload, no token). */
 export const SQS_DEAD_LETTER_ATTRIBUTES = {
   reason: 'bus-reason',

@@ -10,6 +10,7 @@ import {
 import type { SourceRole } from './delivery-scenarios';
 import { ScenarioLedger } from './scenario-handlers';
 import {
+  SCENARIO_KAFKA_PARTITIONS as PARTITIONS,
   bootScenarioApp,
   closingOnce,
   scenarioConsumers,
@@ -20,9 +21,6 @@ import {
   type SettlementSnapshot,
   type TransportHarness,
 } from './scenario-harness';
-
-/** Partitions of each scenario topic: cases on different lanes run side by side. */
-const PARTITIONS = 4;
 
 interface SentRecord {
   readonly topic: string;

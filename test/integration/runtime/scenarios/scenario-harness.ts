@@ -75,6 +75,24 @@ export function sourceName(sources: ScenarioSources, role: SourceRole): string {
 }
 
 /**
+ * Partitions of each Kafka scenario topic, and group members per topic in each app: one
+ * member per partition, so that cases on different lanes run side by side. With a single
+ * member they would not on real Kafka: kafkajs fetches again only once every batch of the
+ * member's last fetch has returned, so a slow handler on one partition holds back records of
+ * the others that were not in that fetch (README, "Slow handlers"). Scenario 10 needs its two
+ * slow messages in flight together when `close()` is called.
+ */
+export const SCENARIO_KAFKA_PARTITIONS = 4;
+
+/**
+ * The SQS consumers' long poll, shorter than scenario 10's 1.5 s handler: a stopping SQS
+ * consumer lets the long poll it already sent end before `close()` returns (README,
+ * "Shutdown": SQS would keep an aborted one open and hide what it takes), so with the default
+ * 20 s `close()` would outlast the handler that S10b needs still running when it returns.
+ */
+const SCENARIO_SQS_WAIT_TIME_SECONDS = 1;
+
+/**
  * The consumers of every scenario app, the same whether they run on their broker or on the
  * memory bus: `main` with the default `unhandled` setting, `strict` dead-lettering unhandled
  * events; both retry as `SCENARIO_RETRY` says and have a dead-letter destination.
@@ -86,11 +104,17 @@ export function scenarioConsumers(
   if (bus === 'sqs') {
     return {
       sqs: [
-        { queue: sources.main, deadLetterQueue: sources.mainDeadLetter, retry: SCENARIO_RETRY },
+        {
+          queue: sources.main,
+          deadLetterQueue: sources.mainDeadLetter,
+          retry: SCENARIO_RETRY,
+          waitTimeSeconds: SCENARIO_SQS_WAIT_TIME_SECONDS,
+        },
         {
           queue: sources.strict,
           deadLetterQueue: sources.strictDeadLetter,
           retry: SCENARIO_RETRY,
+          waitTimeSeconds: SCENARIO_SQS_WAIT_TIME_SECONDS,
           unhandled: 'dead-letter',
         },
       ],
@@ -103,6 +127,7 @@ export function scenarioConsumers(
         groupId: sources.mainGroup,
         deadLetterTopic: sources.mainDeadLetter,
         retry: SCENARIO_RETRY,
+        members: SCENARIO_KAFKA_PARTITIONS,
       },
       {
         topic: sources.strict,
@@ -110,6 +135,7 @@ export function scenarioConsumers(
         deadLetterTopic: sources.strictDeadLetter,
         retry: SCENARIO_RETRY,
         unhandled: 'dead-letter',
+        members: SCENARIO_KAFKA_PARTITIONS,
       },
     ],
   };

@@ -63,21 +63,34 @@ describe('SqsConsumer: status through ConsumerOrchestrator', () => {
     expect(app.status()[0].lastError).toContain(`dead-letter queue ${missingDlq} does not exist`);
   });
 
-  it('aborts a 20 s long poll at once when the app closes', async () => {
+  it('lets a 20 s long poll end when the app closes, and gives what it returns back at once, not hidden for the visibility timeout', async () => {
+    // SQS keeps a long poll the client aborted open on its side, and what it takes then is
+    // handed to nobody: so the consumer lets it end rather than abort it.
     const queue = await createQueue(suite.client, 'status-long-poll');
+    const handled: string[] = [];
     const app = await startConsumerApp({
-      behaviour: () => undefined,
-      consumers: [{ queue, waitTimeSeconds: 20 }],
+      behaviour: (payment) => {
+        handled.push(payment.reference);
+      },
+      consumers: [{ queue, waitTimeSeconds: 20, visibilityTimeout: 30 }],
     });
     apps.push(app);
     await waitFor('running', () => app.status()[0].state === 'running');
-    // The long polls are on the wire by now.
+    // The long poll is on the wire by now.
     await delay(500);
 
     const closing = Date.now();
-    await app.close();
+    const closed = app.close();
+    await delay(300);
+    await sendPayments(suite.client, queue, ['LATE-1']);
+    await closed;
 
-    expect(Date.now() - closing).toBeLessThan(1_500);
+    // The message ended the poll, so close() did not wait out its 20 s; it was not handled...
+    expect(Date.now() - closing).toBeLessThan(5_000);
+    expect(handled).toEqual([]);
+    // ...but given back: visible to the next consumer at once, received once before.
+    const [again] = await suite.client.receiveMessages(queue, { waitTimeSeconds: 2 });
+    expect(again?.receiveCount).toBe(2);
   });
 
   it('keeps trying while SQS is unreachable, as reconnecting with the last error, and stops promptly', async () => {

@@ -47,6 +47,12 @@ export class FakeSqsClient {
   redrivePolicy?: string;
   /** Every delete entry fails, as with a stale receipt handle. */
   failDeletes = false;
+  /** Receives never answer (a network that swallows requests): only an abort ends them. */
+  hangReceives = false;
+  /** Receives sent and not yet answered by the "server", aborted ones included. */
+  openReceives = 0;
+  /** What receives took after their caller had aborted them: hidden, and handed to nobody. */
+  readonly lostToAbortedReceives: SqsReceivedMessage[] = [];
   private handles = 0;
   private sequence = 0;
 
@@ -109,13 +115,47 @@ export class FakeSqsClient {
       waitTimeSeconds: options.waitTimeSeconds,
       visibilityTimeout: options.visibilityTimeout,
     });
+    const { abortSignal } = options;
+    if (abortSignal?.aborted) return [];
+    this.openReceives += 1;
+    const answered = this.answerReceive(options, maxMessages).finally(() => {
+      this.openReceives -= 1;
+    });
+    if (!abortSignal) return answered;
+    // An abort ends the SDK's HTTP request at once, but not the long poll on the server (as
+    // on SQS and ElasticMQ): what it still takes is hidden for its visibility timeout, and
+    // handed to nobody.
+    return new Promise((resolve, reject) => {
+      const abandon = (): void => {
+        void answered.then((messages) => this.lostToAbortedReceives.push(...messages));
+        resolve([]);
+      };
+      abortSignal.addEventListener('abort', abandon, { once: true });
+      answered.then(
+        (messages) => {
+          abortSignal.removeEventListener('abort', abandon);
+          resolve(messages);
+        },
+        (error: unknown) => {
+          abortSignal.removeEventListener('abort', abandon);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** The server's side of a receive: waits up to `waitTimeSeconds` for visible messages. */
+  private async answerReceive(
+    options: SqsReceiveManyOptions,
+    maxMessages: number,
+  ): Promise<SqsReceivedMessage[]> {
     // A real receive is I/O: never answer within the same turn of the event loop.
     await new Promise((resolve) => setImmediate(resolve));
     const error = this.receiveErrors.shift();
     if (error) throw error;
+    if (this.hangReceives) await new Promise<never>(() => undefined);
     const deadline = Date.now() + (options.waitTimeSeconds ?? 0) * 1_000;
     for (;;) {
-      if (options.abortSignal?.aborted) return [];
       const now = Date.now();
       const visible = this.messages
         .filter((message) => !message.deleted && message.visibleAt <= now)
@@ -123,8 +163,7 @@ export class FakeSqsClient {
       if (visible.length > 0 || now >= deadline) {
         return visible.map((message) => this.deliver(message, options.visibilityTimeout ?? 30));
       }
-      // An abort ends the wait at once, as it ends the SDK's HTTP request.
-      await sleep(LONG_POLL_CHECK_MS, options.abortSignal);
+      await sleep(LONG_POLL_CHECK_MS);
     }
   }
 

@@ -10,6 +10,7 @@ import type { ResolvedSqsConsumer } from '../../../../lib/options/resolved-optio
 import {
   SQS_BATCH_FLUSH_DELAY_MS,
   SQS_EMPTY_SHORT_POLL_PAUSE_MS,
+  SQS_RECEIVE_ANSWER_GRACE_MS,
 } from '../../../../lib/transports/sqs/consumer/sqs-consumer.constants';
 import { SqsConsumer } from '../../../../lib/transports/sqs/sqs.consumer';
 import type { InboundDelivery } from '../../../../lib/dispatch/inbound-delivery.interface';
@@ -324,17 +325,112 @@ describe('SqsConsumer (against an in-memory SQS)', () => {
     expect(fake.receives).toHaveLength(4);
   });
 
-  it('stop() aborts a long poll at once', async () => {
+  // SQS keeps a long poll open on its side when the client aborts it, and what that poll
+  // takes is hidden for its visibility timeout and handed to nobody (the fake does the same).
+  it('stop(): gives back a message whose handler outlasts the timeout only once no receive of its own is open, so the next consumer gets it at once', async () => {
     const fake = new FakeSqsClient();
-    const consumer = await start(fake, async () => HANDLED, { waitTimeSeconds: 20 });
+    const id = fake.send('slow');
+    let started = 0;
+    const consumer = await start(
+      fake,
+      async () => {
+        started += 1;
+        await new Promise<void>(() => undefined);
+        return HANDLED;
+      },
+      { concurrency: 2, waitTimeSeconds: 20, visibilityTimeout: 30 },
+    );
+    // The handler runs, and the poller waits in a long poll for the one free slot.
+    await advanceUntil(
+      'the handler and a second long poll',
+      () => started === 1 && fake.receives.length === 2,
+    );
+    vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+
+    const stopping = Date.now();
+    await advanceUntilSettled('stop', consumer.stop(100), 25_000);
+    const stoppedAfter = Date.now() - stopping;
+    // The next consumer comes a moment later: nothing of this one may take the message meanwhile.
+    await vi.advanceTimersByTimeAsync(100);
+
+    const message = fake.messages.find((candidate) => candidate.id === id)!;
+    // Visible now, and received once: the next consumer gets it at once, as attempt 2.
+    expect({ receiveCount: message.receiveCount, inFlight: fake.inFlight }).toEqual({
+      receiveCount: 1,
+      inFlight: 0,
+    });
+    expect(fake.lostToAbortedReceives).toEqual([]);
+    expect(fake.openReceives).toBe(0);
+    // Kept hidden by the heartbeat while the long poll was open, then released.
+    expect(fake.visibilityChanges.at(-1)).toEqual({ id, visibilityTimeout: 0 });
+    // It waited for the long poll sent before stop(), no longer.
+    expect(stoppedAfter).toBeLessThanOrEqual(20_000 + SQS_BATCH_FLUSH_DELAY_MS + 10);
+    expect(consumer.status()).toMatchObject({ state: 'stopped', inFlight: 0, handled: 0 });
+  });
+
+  it('stop(): sends no new receive, lets the long poll already sent end, and gives back what it returns unhandled', async () => {
+    const fake = new FakeSqsClient();
+    const handled: string[] = [];
+    const consumer = await start(
+      fake,
+      async (delivery) => {
+        handled.push(String(delivery.body));
+        return HANDLED;
+      },
+      { waitTimeSeconds: 20 },
+    );
     await advanceUntil('the long poll', () => fake.receives.length === 1);
 
     const stopping = Date.now();
-    await advanceUntilSettled('stop', consumer.stop(5_000), 500);
+    let stoppedAt: number | undefined;
+    const stopped = consumer.stop(5_000).then(() => {
+      stoppedAt = Date.now();
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    const id = fake.send('late');
+    await advanceUntilSettled('stop', stopped, 2_000);
 
-    // Far less than the 20 s the poll would have lasted, or the 5 s stop would have waited.
-    expect(Date.now() - stopping).toBeLessThan(500);
+    expect(handled).toEqual([]);
+    expect(fake.receives).toHaveLength(1);
+    expect(fake.lostToAbortedReceives).toEqual([]);
+    expect(fake.visibilityChanges).toEqual([{ id, visibilityTimeout: 0 }]);
+    expect(fake.inFlight).toBe(0);
+    // Over once the poll returned the message: neither its 20 s nor the 5 s timeout.
+    expect(stoppedAt! - stopping).toBeLessThan(1_000 + 50);
+  });
+
+  it('stop(): an idle consumer stops when its long poll ends, within waitTimeSeconds', async () => {
+    const fake = new FakeSqsClient();
+    const consumer = await start(fake, async () => HANDLED, { waitTimeSeconds: 20 });
+    await advanceUntil('the long poll', () => fake.receives.length === 1);
+    const sentAt = Date.now();
+
+    await advanceUntilSettled('stop', consumer.stop(0), 25_000);
+
+    expect(fake.receives).toHaveLength(1);
+    expect(fake.openReceives).toBe(0);
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(20_000 - 10);
+    expect(Date.now() - sentAt).toBeLessThanOrEqual(20_000 + 10);
     expect(consumer.status().state).toBe('stopped');
+  });
+
+  it('stop(): aborts, with a warning, a receive that SQS has not answered well after its waitTimeSeconds', async () => {
+    const fake = new FakeSqsClient();
+    fake.hangReceives = true;
+    const warnings = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const consumer = await start(fake, async () => HANDLED, { waitTimeSeconds: 2 });
+    await advanceUntil('the receive', () => fake.receives.length === 1);
+
+    const stopping = Date.now();
+    await advanceUntilSettled('stop', consumer.stop(0), 10_000);
+
+    const took = Date.now() - stopping;
+    expect(took).toBeGreaterThanOrEqual(2_000 + SQS_RECEIVE_ANSWER_GRACE_MS);
+    expect(took).toBeLessThanOrEqual(2_000 + SQS_RECEIVE_ANSWER_GRACE_MS + 10);
+    expect(consumer.status().state).toBe('stopped');
+    expect(String(warnings.mock.calls.at(-1)?.[0])).toMatch(
+      /A receive from orders was not answered .*; aborted it/,
+    );
   });
 
   it('FIFO: runs one message per group at a time, and gives back the rest of a group whose message is retried', async () => {
