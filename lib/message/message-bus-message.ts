@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageValidationError, type MessageFieldIssue } from '../errors/message-validation.error';
 import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
-import type { EventType } from './event-type.enum';
+import { EventType } from './event-type.enum';
 import type { InstructionType } from './instruction-type.enum';
 import { typeFieldOf, type MessageKind } from './message-kind';
 import { defaultMessageTypeRegistry, type MessageTypeRegistry } from './message-type-registry';
@@ -89,6 +89,10 @@ export class MessageBusMessage<TPayload extends object = object> {
         },
       ]);
     }
+    // A reader takes a missing payload as `{}`; a writer is told to pass one, as Python's create is.
+    if (options.payload === undefined || options.payload === null) {
+      throw new MessageValidationError([{ field: 'payload', problems: ['payload is required'] }]);
+    }
     assertPayloadClassMatches(registry, kind, type, options.payload);
 
     const wire = {
@@ -128,12 +132,18 @@ export class MessageBusMessage<TPayload extends object = object> {
     // The payload is checked even when other meta_data fields are wrong, so that one error
     // lists everything to fix; only the type itself has to be readable.
     const declared = declaredType(body.meta_data);
+    if (declared?.overruled !== undefined && !isKnownEvent(registry, declared.overruled)) {
+      // The instruction decides, but Python still reads `event` as one of its event types.
+      issues.push(...new UnknownMessageTypeError('event', declared.overruled).issues);
+    }
     const payloadClass = declared && registry.payloadClassFor(declared.kind, declared.type);
+    // No payload key reads as an empty payload, as in the Python client; `null` does not.
+    const rawPayload = body.payload === undefined ? {} : body.payload;
     let payload: object | undefined;
     if (payloadClass) {
-      payload = validateSection(payloadClass, body.payload, 'payload', issues);
-    } else if (!isJsonObject(body.payload)) {
-      issues.push(sectionIssue('payload', body.payload));
+      payload = validateSection(payloadClass, rawPayload, 'payload', issues);
+    } else if (!isJsonObject(rawPayload)) {
+      issues.push(sectionIssue('payload', rawPayload));
     }
 
     if (declared && !payloadClass) {
@@ -154,10 +164,16 @@ export class MessageBusMessage<TPayload extends object = object> {
     return (this.meta_data.instruction_type ?? this.meta_data.event) as string;
   }
 
-  /** The wire object: unset fields omitted (never `null`), keys in the Python client's order. */
+  /**
+   * The wire object: unset fields omitted (never `null`), keys in the Python client's order.
+   * Only the type that decides is written: a message read with both `instruction_type` and
+   * `event` goes out with its `instruction_type` alone, which every peer reads the same way.
+   */
   toDict(): WireMessage {
+    const metaData = compact(this.meta_data);
+    if (metaData.instruction_type !== undefined) delete metaData.event;
     return {
-      meta_data: compact(this.meta_data) as unknown as WireMetaData,
+      meta_data: metaData as unknown as WireMetaData,
       payload: compact(this.payload),
     };
   }
@@ -185,19 +201,33 @@ function validateSection<T extends object>(
   return DtoValidator.for(cls).validate(value, field, issues);
 }
 
-/** The kind and type the raw meta_data names, when it names exactly one readable type. */
+/**
+ * The kind and type the raw meta_data names, read as the Python client reads it: a readable
+ * `instruction_type` decides, else `event` when there is no `instruction_type` at all.
+ * `overruled` is an `event` set beside the instruction, which must still name an event.
+ */
 function declaredType(
   metaData: JsonValue | undefined,
-): { kind: MessageKind; type: string } | undefined {
+): { kind: MessageKind; type: string; overruled?: string } | undefined {
   if (!isJsonObject(metaData)) return undefined;
   const { instruction_type: instructionType, event } = metaData;
-  if (isNonBlankString(instructionType) && (event === undefined || event === null)) {
-    return { kind: 'instruction', type: instructionType };
+  if (isNonBlankString(instructionType)) {
+    // A blank or non-string event is reported by the meta_data rules already.
+    const overruled = isNonBlankString(event) ? event : undefined;
+    return { kind: 'instruction', type: instructionType, overruled };
   }
   if (isNonBlankString(event) && (instructionType === undefined || instructionType === null)) {
     return { kind: 'event', type: event };
   }
   return undefined;
+}
+
+/** An event this registry has a payload class for, or one the Python client's enum lists. */
+function isKnownEvent(registry: MessageTypeRegistry, event: string): boolean {
+  return (
+    registry.payloadClassFor('event', event) !== undefined ||
+    (Object.values(EventType) as string[]).includes(event)
+  );
 }
 
 function sectionIssue(field: string, value: unknown): MessageFieldIssue {

@@ -1,6 +1,7 @@
 import { IsOptional } from 'class-validator';
-import { ExactlyOneWith } from './validation/exactly-one-with.decorator';
 import { IsNonBlankString } from './validation/is-non-blank-string.decorator';
+import { IsWireString } from './validation/is-wire-string.decorator';
+import { WinsOver } from './validation/wins-over.decorator';
 import type { EventType } from './event-type.enum';
 import type { InstructionType } from './instruction-type.enum';
 
@@ -9,7 +10,10 @@ import type { InstructionType } from './instruction-type.enum';
  * declaration order is the Python client's field order, which the serialised JSON keeps.
  *
  * `created_at`, `token` and `idempotency_key` are only checked for being non-blank
- * strings, as the Python client does: other services send what it accepts.
+ * strings, as the Python client does: other services send what it accepts. `ip_address` may
+ * be blank. A `meta_data` with both `instruction_type` and `event` is read as the Python client
+ * reads it: the instruction decides, and `event` must still name a known event; this library
+ * never writes both (`MessageBusMessage.toDict`).
  */
 export class MetaData {
   @IsNonBlankString()
@@ -24,7 +28,7 @@ export class MetaData {
   @IsNonBlankString()
   idempotency_key!: string;
 
-  @ExactlyOneWith('event')
+  @WinsOver('event')
   instruction_type?: InstructionType | string;
 
   @IsOptional()
@@ -32,6 +36,6 @@ export class MetaData {
   event?: EventType | string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   ip_address?: string;
 }

@@ -114,6 +114,42 @@ describe('messages the app cannot process', () => {
     expect(record?.reason).toMatch(text);
   });
 
+  // The tolerant reader (peer-models.md §1.3, §3): what the Python client accepts is handled.
+  it.each([
+    ['blank optional strings', { payer_name: '', bank_account_number: '  ' }, { ip_address: '' }],
+    ['both instruction_type and event', {}, { event: EventType.NEW_BANK_PAYMENT }],
+  ])('handles a PAYMENT with %s, as the Python client does', async (label, payload, meta) => {
+    const reference = `TOLERATED-${label.length}`;
+    const wire = paymentMessage(reference).toDict();
+    const body = JSON.stringify({
+      meta_data: { ...wire.meta_data, ...meta },
+      payload: { ...wire.payload, ...payload },
+    });
+    const [settlement] = await bus.publishAndWait(body, 'payments');
+    expect(settlement).toMatchObject({ deadLettered: false, outcome: { status: 'handled' } });
+    expect(attemptsByReference.get(reference)).toBe(1);
+  });
+
+  it('reads a NEW_PROFILE without a payload key as an empty payload and names what is missing', async () => {
+    const body = JSON.stringify({
+      meta_data: {
+        source: 'S',
+        created_at: 'now',
+        token: 't',
+        idempotency_key: 'k',
+        event: 'NEW_PROFILE',
+      },
+    });
+    const [settlement] = await bus.publishAndWait(body, 'payments');
+    expect(settlement).toMatchObject({
+      deadLettered: true,
+      outcome: { status: 'rejected', reason: 'invalid-message' },
+    });
+    const record = bus.deadLetters().find((letter) => letter.messageId === settlement.messageId);
+    expect(record?.reason).toMatch(/payload\.title is required/);
+    expect(record?.reason).toMatch(/payload\.identifier is required/);
+  });
+
   it('dead-letters a valid message that no handler listens to', async () => {
     const update = MessageBusMessage.create({
       source: 'S',

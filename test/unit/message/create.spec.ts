@@ -231,7 +231,7 @@ describe('MessageBusMessage.create', () => {
     ['source', { source: ' ' }, 'meta_data.source'],
     ['serviceToken', { serviceToken: '' }, 'meta_data.token'],
     ['idempotencyKey', { idempotencyKey: '   ' }, 'meta_data.idempotency_key'],
-    ['ipAddress', { ipAddress: '' }, 'meta_data.ip_address'],
+    ['ipAddress', { ipAddress: 7 as unknown as string }, 'meta_data.ip_address'],
   ])('validates the %s option as its meta_data field', (_option, override, field) => {
     const error = createError({
       ...base,

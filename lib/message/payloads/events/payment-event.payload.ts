@@ -1,5 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { IsNonBlankString } from '../../validation/is-non-blank-string.decorator';
+import { IsWireString } from '../../validation/is-wire-string.decorator';
 
 /** Payload of a NEW_BANK_PAYMENT event. */
 export class PaymentEventPayload {
@@ -7,7 +8,7 @@ export class PaymentEventPayload {
   external_reference!: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   reference?: string;
 
   @IsNonBlankString()

@@ -1,6 +1,7 @@
 import { IsOptional } from 'class-validator';
 import { Direction } from '../../direction.enum';
 import { IsNonBlankString } from '../../validation/is-non-blank-string.decorator';
+import { IsWireString } from '../../validation/is-wire-string.decorator';
 import { IsWireEnum } from '../../validation/is-wire-enum.decorator';
 
 /** Payload of a PAYMENT instruction. */
@@ -9,7 +10,7 @@ export class PaymentPayload {
   external_reference!: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   payer_name?: string;
 
   @IsNonBlankString()
@@ -28,6 +29,6 @@ export class PaymentPayload {
   direction!: Direction;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   bank_account_number?: string;
 }

@@ -1,5 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { IsNonBlankString } from '../../validation/is-non-blank-string.decorator';
+import { IsWireString } from '../../validation/is-wire-string.decorator';
 
 /** Payload of a STATUS_UPDATE instruction. */
 export class StatusUpdatePayload {
@@ -10,6 +11,6 @@ export class StatusUpdatePayload {
   status!: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   message?: string;
 }

@@ -1,5 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { IsNonBlankString } from '../../validation/is-non-blank-string.decorator';
+import { IsWireString } from '../../validation/is-wire-string.decorator';
 
 /** The fields MINT and BURN share: an amount of a currency on a chain. */
 export abstract class TokenSupplyPayload {
@@ -16,6 +17,6 @@ export abstract class TokenSupplyPayload {
   chain!: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   message?: string;
 }

@@ -2,10 +2,14 @@ import { ValidateIf } from 'class-validator';
 import { TransactionType } from '../../transaction-type.enum';
 import { IsNonBlankString } from '../../validation/is-non-blank-string.decorator';
 import { IsWireEnum } from '../../validation/is-wire-enum.decorator';
+import { IsWireString } from '../../validation/is-wire-string.decorator';
 
 const isSet = (value: unknown): boolean => value !== undefined && value !== null;
 
-/** Payload of a TRANSACTION instruction: a DEPOSIT names its payer, a WITHDRAW its payee. */
+/**
+ * Payload of a TRANSACTION instruction: a DEPOSIT names its payer, a WITHDRAW its payee. Both are
+ * optional strings otherwise, and, as in the Python client, any string counts as naming one.
+ */
 export class TransactionPayload {
   @IsNonBlankString()
   external_reference!: string;
@@ -40,13 +44,14 @@ export class TransactionPayload {
   @IsNonBlankString()
   fee!: string;
 
+  // Only absence counts, as in both peers: a DEPOSIT with `payer: ""` is accepted.
   @ValidateIf(
     (o: TransactionPayload) => o.transaction_type === TransactionType.DEPOSIT || isSet(o.payer),
   )
-  @IsNonBlankString({
+  @IsWireString({
     message: ({ value }) =>
       isSet(value)
-        ? 'payer must be a non-blank string'
+        ? 'payer must be a string'
         : 'payer is required when transaction_type is DEPOSIT',
   })
   payer?: string;
@@ -54,10 +59,10 @@ export class TransactionPayload {
   @ValidateIf(
     (o: TransactionPayload) => o.transaction_type === TransactionType.WITHDRAW || isSet(o.payee),
   )
-  @IsNonBlankString({
+  @IsWireString({
     message: ({ value }) =>
       isSet(value)
-        ? 'payee must be a non-blank string'
+        ? 'payee must be a string'
         : 'payee is required when transaction_type is WITHDRAW',
   })
   payee?: string;

@@ -1,41 +1,41 @@
 import { IsOptional } from 'class-validator';
-import { IsNonBlankString } from '../../validation/is-non-blank-string.decorator';
+import { IsWireString } from '../../validation/is-wire-string.decorator';
 
-/** Payload of an UPDATE_PROFILE instruction: every field optional, each checked when present. */
+/** Payload of an UPDATE_PROFILE instruction: every field an optional string, blank allowed, as the Python client has it. */
 export class UpdateProfilePayload {
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   address_line_1?: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   address_line_2?: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   bank_account_number?: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   bank_number?: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   tax_id?: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   tax_id_name?: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   id_country_code?: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   suspended_at?: string;
 
   @IsOptional()
-  @IsNonBlankString()
+  @IsWireString()
   deleted_at?: string;
 }
