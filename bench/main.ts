@@ -38,6 +38,9 @@ async function main(): Promise<void> {
       `${name.padEnd(9)}  ${String(count).padStart(8)}  ${raw.toFixed(0).padStart(9)}  ${library.toFixed(0).padStart(13)}  ${ratio.toFixed(2).padStart(11)}  ${('≥ ' + target.toFixed(1)).padStart(6)}  ${rss.toFixed(0).padStart(11)}`,
     );
   }
+  console.log(
+    `\nsqs: app.close() after the drain took ${sqs.details.libraryCloseSeconds} s (not in the figure above: a stopping consumer lets its open long polls end)`,
+  );
   // Where the Kafka gap comes from: the runtime alone, and the cost of merely parsing each value.
   console.log(
     `\nkafka diagnostics: consumer runtime alone (handler skips parsing) ${kafka.runtimeOnlyMsgsPerSec} msg/s = ${kafka.runtimeOnlyRatio.toFixed(2)} of raw; ` +

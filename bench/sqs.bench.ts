@@ -48,6 +48,8 @@ export interface SqsBenchResult {
     readonly messages: number;
     readonly rawSeconds: number;
     readonly librarySeconds: number;
+    /** `app.close()` after the drain, not timed in `librarySeconds`. */
+    readonly libraryCloseSeconds: number;
     readonly concurrency: number;
     readonly pollers: number;
     readonly rawPeakRssMb: number;
@@ -121,6 +123,7 @@ export async function runSqsBench(options: SqsBenchOptions): Promise<SqsBenchRes
       messages,
       { concurrency, pollers },
       timeoutMs,
+      setup,
     );
     await assertEmpty(setup, libraryQueue);
     for (const queue of [rawQueue, libraryQueue]) await setup.deleteQueue(queue);
@@ -136,6 +139,7 @@ export async function runSqsBench(options: SqsBenchOptions): Promise<SqsBenchRes
         messages,
         rawSeconds: round(raw.seconds, 2),
         librarySeconds: round(library.seconds, 2),
+        libraryCloseSeconds: round(library.closeSeconds, 2),
         concurrency,
         pollers,
         rawPeakRssMb: raw.peakRssMb,
@@ -244,7 +248,9 @@ async function drainRaw(
 /**
  * The library end to end, on an app context built beforehand (DI is start-up cost, not
  * consumption): timed from bootstrap, which starts the consumer, until every message is
- * handled and its delete acknowledged by SQS.
+ * handled and SQS holds none of them any more (every delete acknowledged), as the raw loop is
+ * timed until its last delete. Closing the app is timed apart: a stopping SQS consumer lets its
+ * open long polls end (up to `waitTimeSeconds`) rather than abandon them to SQS.
  */
 async function drainWithLibrary(
   endpoint: string,
@@ -252,32 +258,41 @@ async function drainWithLibrary(
   messages: number,
   tuning: { concurrency: number; pollers: number },
   timeoutMs: number,
-): Promise<{ seconds: number; peakRssMb: number }> {
+  broker: SqsClient,
+): Promise<{ seconds: number; peakRssMb: number; closeSeconds: number }> {
   seen.count = 0;
   const app = await createBenchApp(endpoint, queue, tuning);
-  return measure(async () => {
-    const deadline = Date.now() + timeoutMs;
-    await app.init();
-    try {
+  let closed = false;
+  try {
+    const drained = await measure(async () => {
+      const deadline = Date.now() + timeoutMs;
+      await app.init();
       const orchestrator = app.get(ConsumerOrchestrator);
+      const overdue = (what: string): void => {
+        if (Date.now() > deadline) throw new Error(`library: ${what} before the timeout`);
+      };
       while (orchestrator.statuses()[0]?.handled !== messages) {
         const status = orchestrator.statuses()[0];
         if (status?.state === 'failed')
           throw new Error(`library consumer failed: ${status.lastError}`);
-        if (Date.now() > deadline) {
-          throw new Error(
-            `library drained ${status?.handled ?? 0} of ${messages} before the timeout`,
-          );
-        }
+        overdue(`drained ${status?.handled ?? 0} of ${messages}`);
         await pause(2);
       }
-    } finally {
-      // Stopping flushes the last delete batches: the clock stops once they are acknowledged.
-      await app.close();
-    }
+      while ((await messagesLeft(broker, queue)) > 0) {
+        overdue('deletes not all acknowledged');
+        await pause(2);
+      }
+    });
+    const closing = process.hrtime.bigint();
+    closed = true;
+    await app.close();
+    const closeSeconds = Number(process.hrtime.bigint() - closing) / 1e9;
     if (seen.count !== messages)
       throw new Error(`the handler saw ${seen.count} messages, not ${messages}`);
-  });
+    return { ...drained, closeSeconds };
+  } finally {
+    if (!closed) await app.close();
+  }
 }
 
 async function createBenchApp(
@@ -353,14 +368,19 @@ async function preload(
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
-async function assertEmpty(client: SqsClient, queue: string): Promise<void> {
+async function messagesLeft(client: SqsClient, queue: string): Promise<number> {
   const attributes = await client.getQueueAttributes(queue, [
     'ApproximateNumberOfMessages',
     'ApproximateNumberOfMessagesNotVisible',
   ]);
-  const left =
+  return (
     Number(attributes.ApproximateNumberOfMessages) +
-    Number(attributes.ApproximateNumberOfMessagesNotVisible);
+    Number(attributes.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+async function assertEmpty(client: SqsClient, queue: string): Promise<void> {
+  const left = await messagesLeft(client, queue);
   if (left !== 0)
     throw new Error(`${queue} still holds ${left} messages after the run: some were not deleted`);
 }
