@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import { MESSAGE_BUS_RESOLVED_OPTIONS } from '../message-bus.constants';
-import type { MessageBusMessage } from '../message/message-bus-message';
+import { MessageValidationError } from '../errors/message-validation.error';
+import { looksLikeEnvelope, type OutgoingMessage } from '../message/message-body';
+import { MessageBusMessage } from '../message/message-bus-message';
+import { MessageTypeRegistry } from '../message/message-type-registry';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { MessageTransports } from '../transports/message-transports';
 import type { PublishOptions, PublishReceipt } from '../transports/transport.interface';
@@ -18,23 +21,40 @@ export class MessageBusPublisher {
   constructor(
     @Inject(MESSAGE_BUS_RESOLVED_OPTIONS) private readonly options: ResolvedMessageBusOptions,
     private readonly transports: MessageTransports,
+    private readonly registry: MessageTypeRegistry,
   ) {}
 
   /**
-   * Publishes to a queue (SQS) or topic (Kafka) named `destination`. Every failure, a bad
+   * Publishes to a queue (SQS) or topic (Kafka) named `destination`. `message` is a
+   * `MessageBusMessage` or a plain envelope object `{ meta_data, payload }` (as the Python
+   * client sends dicts), validated with the module's message types first. Every failure, a bad
    * argument included, rejects the promise: nothing is thrown synchronously.
    */
   async publish(
-    message: MessageBusMessage,
+    message: OutgoingMessage,
     destination: string,
     options: PublisherPublishOptions = {},
   ): Promise<PublishReceipt> {
     if (typeof destination !== 'string' || destination.trim() === '') {
       throw new MessageBusConfigurationError('destination', 'must name a queue or topic');
     }
+    const envelope = this.toMessage(message);
     const { transport, ...publishOptions } = options;
     const name =
       this.options.transport === 'memory' ? 'memory' : (transport ?? this.options.transport);
-    return this.transports.get(name).publish(message, destination, publishOptions);
+    return this.transports.get(name).publish(envelope, destination, publishOptions);
+  }
+
+  private toMessage(message: OutgoingMessage): MessageBusMessage {
+    if (message instanceof MessageBusMessage) return message;
+    if (looksLikeEnvelope(message)) return this.registry.parseMessage(message);
+    throw new MessageValidationError([
+      {
+        field: 'message',
+        problems: [
+          'message must be a MessageBusMessage or an envelope object { meta_data, payload }',
+        ],
+      },
+    ]);
   }
 }

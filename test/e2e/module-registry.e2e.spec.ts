@@ -7,6 +7,7 @@ import {
   MessageBusMessage,
   MessageBusPublisher,
   MessageTypeRegistry,
+  MessageValidationError,
   OnEvent,
   UnknownMessageTypeError,
   defaultMessageTypeRegistry,
@@ -123,5 +124,44 @@ describe('one message-type registry per module', () => {
     firstTypes.registerEvent('LATE_EVENT', OtherDto);
     expect(secondTypes.payloadClassFor('event', 'LATE_EVENT')).toBeUndefined();
     expect(defaultMessageTypeRegistry.payloadClassFor('event', 'LATE_EVENT')).toBeUndefined();
+  });
+});
+
+describe('MessageBusPublisher.publish takes a plain envelope object, as the clients do', () => {
+  it("validates it with the module's types, publishes it byte for byte as a message, and its handler gets the DTO", async () => {
+    const app = await appWith([{ event: 'CUSTOM_EVENT', payload: CustomDto }], true);
+    const bus = MessageBusTestBus.from(app);
+
+    await app.get(MessageBusPublisher).publish(customWire('DICT-1'), 'custom');
+    await bus.whenIdle();
+
+    expect(received).toEqual([{ reference: 'DICT-1' }]);
+    expect(received[0]).toBeInstanceOf(CustomDto);
+    const [record] = bus.published('custom');
+    expect(record.body).toBe(
+      MessageBusMessage.fromJSON(customWire('DICT-1'), {
+        registry: app.get(MessageTypeRegistry),
+      }).serialize(),
+    );
+  });
+
+  it('rejects an invalid envelope naming the field, and an object that is no envelope', async () => {
+    const app = await appWith([{ event: 'CUSTOM_EVENT', payload: CustomDto }]);
+    const publisher = app.get(MessageBusPublisher);
+    const wire = customWire('DICT-2');
+
+    const invalid = publisher.publish({ ...wire, payload: { reference: '' } }, 'custom');
+    await expect(invalid).rejects.toBeInstanceOf(MessageValidationError);
+    await expect(invalid).rejects.toThrow(/payload\.reference/);
+    await expect(publisher.publish({ reference: 'no envelope' }, 'custom')).rejects.toThrow(
+      /message must be a MessageBusMessage or an envelope object/,
+    );
+    await expect(
+      publisher.publish(
+        { ...wire, meta_data: { ...wire.meta_data, event: 'NOT_A_TYPE' } },
+        'custom',
+      ),
+    ).rejects.toBeInstanceOf(UnknownMessageTypeError);
+    expect(MessageBusTestBus.from(app).published('custom')).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toWireJson } from './message-model';
-import { pythonJsonDumps } from './python';
+import { pythonJsonDumps, runPython } from './python';
 
 const controls = Array.from({ length: 0x20 }, (_, code) => String.fromCharCode(code)).join('');
 
@@ -55,5 +55,43 @@ describe('toWireJson', () => {
 
   it('leaves out undefined members, which JSON has no way to write', () => {
     expect(toWireJson({ a: undefined, b: 'x' })).toBe('{"b": "x"}');
+  });
+});
+
+/**
+ * Where the two cannot agree: a JavaScript number keeps no trace of how it was written, so
+ * `1.0`, a trailing zero, an exponent's padding or an integer beyond 2^53 come back in
+ * JavaScript's own spelling, while Python keeps a float's `1.0` and an int's every digit. The
+ * README's byte-compatibility claim stops at this table; strings never differ.
+ */
+const NUMBER_TEXTS: readonly (readonly [wire: string, javascript: string])[] = [
+  ['1.0', '1'],
+  ['100.50', '100.5'],
+  ['1e-07', '1e-7'],
+  ['1000000000000000000000', '1e+21'],
+  ['12345678901234567890', '12345678901234567000'],
+];
+
+describe('numbers read and written again', () => {
+  it('come back in JavaScript spelling, where Python keeps its own (documented limit)', () => {
+    const python = runPython(
+      [
+        '-c',
+        'import json, sys\nfor text in json.loads(sys.stdin.read()):\n    print(json.dumps(json.loads(text)))',
+      ],
+      JSON.stringify(NUMBER_TEXTS.map(([wire]) => wire)),
+    )
+      .split('\n')
+      .filter((line) => line !== '');
+    expect(python).toEqual([
+      '1.0',
+      '100.5',
+      '1e-07',
+      '1000000000000000000000',
+      '12345678901234567890',
+    ]);
+    expect(NUMBER_TEXTS.map(([wire]) => toWireJson(JSON.parse(wire)))).toEqual(
+      NUMBER_TEXTS.map(([, javascript]) => javascript),
+    );
   });
 });
