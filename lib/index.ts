@@ -10,6 +10,8 @@ export { InstructionType } from './message/instruction-type.enum';
 export { EventType } from './message/event-type.enum';
 export { TransactionType } from './message/transaction-type.enum';
 export { Direction } from './message/direction.enum';
+export { Severity } from './message/severity.enum';
+export { NotificationSubjects, type NotificationSubject } from './message/notification-subject';
 export type { MessageKind } from './message/message-kind';
 export { MetaData } from './message/meta-data';
 export {
@@ -29,12 +31,17 @@ export { toWireJson } from './message/wire-json';
 export { IsNonBlankString } from './message/validation/is-non-blank-string.decorator';
 export { IsWireEnum } from './message/validation/is-wire-enum.decorator';
 export { IsStringRecord } from './message/validation/is-string-record.decorator';
+export { IsJsonValue } from './message/validation/is-json-value.decorator';
+export { IsNotificationSubject } from './message/validation/is-notification-subject.decorator';
+export { RequiredOnWrite } from './message/validation/required-on-write.decorator';
 
 // Payloads
 export { PaymentPayload } from './message/payloads/instructions/payment.payload';
 export { StatusUpdatePayload } from './message/payloads/instructions/status-update.payload';
 export { CorrectionPayload } from './message/payloads/instructions/correction.payload';
 export { TransactionPayload } from './message/payloads/instructions/transaction.payload';
+export { BankPaymentRequestPayload } from './message/payloads/instructions/bank-payment-request.payload';
+export { ChainPaymentPayload } from './message/payloads/instructions/chain-payment.payload';
 export { UpdateProfilePayload } from './message/payloads/instructions/update-profile.payload';
 export { TokenSupplyPayload } from './message/payloads/instructions/token-supply.payload';
 export { MintPayload } from './message/payloads/instructions/mint.payload';
@@ -42,17 +49,27 @@ export { BurnPayload } from './message/payloads/instructions/burn.payload';
 export { NewTransactionEventPayload } from './message/payloads/events/new-transaction-event.payload';
 export { TransactionStatusEventPayload } from './message/payloads/events/transaction-status-event.payload';
 export { PaymentEventPayload } from './message/payloads/events/payment-event.payload';
+export { BankPaymentEventPayload } from './message/payloads/events/bank-payment-event.payload';
+export { ProfileIdentityPayload } from './message/payloads/events/profile-identity.payload';
 export { ProfileEventPayload } from './message/payloads/events/profile-event.payload';
+export { NewUserEventPayload } from './message/payloads/events/new-user-event.payload';
 export { KycEventPayload } from './message/payloads/events/kyc-event.payload';
 export { PasswordResetEventPayload } from './message/payloads/events/password-reset-event.payload';
 export { VerificationRequestedEventPayload } from './message/payloads/events/verification-requested-event.payload';
 export {
   RelayEventPayload,
   AddressOnboardedEventPayload,
+  TwoShapeRelayEventPayload,
   RelayInitiatedEventPayload,
   RelayCompletedEventPayload,
   RelayOnboardedEventPayload,
+  type PayloadDialect,
+  type PythonRelayEvent,
+  type RustRelayEvent,
+  type RelayEvent,
 } from './message/payloads/events/relay-event.payload';
+export { CustomerNotificationPayload } from './message/payloads/events/customer-notification.payload';
+export { PlatformNotificationPayload } from './message/payloads/events/platform-notification.payload';
 
 // Module
 export { MessageBusModule } from './message-bus.module';

@@ -8,7 +8,9 @@ import { defaultMessageTypeRegistry, type MessageTypeRegistry } from './message-
 import { MetaData } from './meta-data';
 import { isJsonObject, parseUntrustedJson, type JsonValue } from './untrusted-json';
 import { DtoValidator } from './validation/dto-validator';
+import { verbatimPropertiesOf } from './validation/is-json-value.decorator';
 import { isNonBlankString } from './validation/is-non-blank-string.decorator';
+import { requiredOnWriteFieldsOf } from './validation/required-on-write.decorator';
 import { toWireJson } from './wire-json';
 
 /** The envelope exactly as it travels on the bus. */
@@ -106,7 +108,9 @@ export class MessageBusMessage<TPayload extends object = object> {
       },
       payload: options.payload,
     };
-    return MessageBusMessage.fromJSON<TPayload>(wire, parseOptions);
+    const message = MessageBusMessage.fromJSON<TPayload>(wire, parseOptions);
+    assertWritable(message.payload, type);
+    return message;
   }
 
   /**
@@ -174,7 +178,7 @@ export class MessageBusMessage<TPayload extends object = object> {
     if (metaData.instruction_type !== undefined) delete metaData.event;
     return {
       meta_data: metaData as unknown as WireMetaData,
-      payload: compact(this.payload),
+      payload: compact(this.payload, verbatimPropertiesOf(this.payload)),
     };
   }
 
@@ -268,10 +272,34 @@ function assertPayloadClassMatches(
   }
 }
 
-/** Own enumerable fields that are set, in insertion order; nested plain objects likewise. */
-function compact(source: object): Record<string, unknown> {
+/**
+ * A strict writer: the fields the reader takes as optional but another peer requires
+ * (`@RequiredOnWrite`, e.g. UPDATE_PROFILE's `profile_id` for the Rust client) must be set.
+ */
+function assertWritable(payload: object, type: string): void {
+  const issues: MessageFieldIssue[] = [];
+  for (const [field, reason] of requiredOnWriteFieldsOf(payload)) {
+    const value = (payload as Record<string, unknown>)[field];
+    if (value !== undefined && value !== null) continue;
+    issues.push({
+      field: `payload.${field}`,
+      problems: [`payload.${field} is required to write ${type}: ${reason}`],
+    });
+  }
+  if (issues.length > 0) throw new MessageValidationError(issues);
+}
+
+/**
+ * Own enumerable fields that are set, in insertion order; nested plain objects likewise.
+ * `verbatim` fields (`@IsJsonValue`, any JSON) are kept exactly as held, `null`s included.
+ */
+function compact(source: object, verbatim?: ReadonlyMap<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined && verbatim?.has(key)) {
+      result[key] = value;
+      continue;
+    }
     if (value === undefined || value === null) continue;
     result[key] = isJsonObject(value) ? compact(value) : value;
   }

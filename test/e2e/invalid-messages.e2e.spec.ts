@@ -84,7 +84,7 @@ describe('messages the app cannot process', () => {
       /REFUND/,
     ],
     [
-      'NEW_USER, which has no payload class',
+      'a NEW_USER not in the Rust client shape (title, identifier)',
       JSON.stringify({
         meta_data: {
           source: 'S',
@@ -95,8 +95,8 @@ describe('messages the app cannot process', () => {
         },
         payload: { id: '1' },
       }),
-      'unknown-type',
-      /NEW_USER/,
+      'invalid-message',
+      /payload\.title is required/,
     ],
   ])('dead-letters %s at once with its reason', async (_case, body, reason, text) => {
     const [settlement] = await bus.publishAndWait(body, 'payments');

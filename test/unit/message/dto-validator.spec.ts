@@ -14,7 +14,9 @@ import {
   BUILT_IN_INSTRUCTION_PAYLOADS,
 } from '../../../lib/message/built-in-message-types';
 import { MetaData } from '../../../lib/message/meta-data';
+import { CustomerNotificationPayload } from '../../../lib/message/payloads/events/customer-notification.payload';
 import { KycEventPayload } from '../../../lib/message/payloads/events/kyc-event.payload';
+import { PlatformNotificationPayload } from '../../../lib/message/payloads/events/platform-notification.payload';
 import { RelayInitiatedEventPayload } from '../../../lib/message/payloads/events/relay-event.payload';
 import { PaymentPayload } from '../../../lib/message/payloads/instructions/payment.payload';
 import { TransactionPayload } from '../../../lib/message/payloads/instructions/transaction.payload';
@@ -31,6 +33,8 @@ class GeneralPayment extends PaymentPayload {}
 class GeneralTransaction extends TransactionPayload {}
 class GeneralKyc extends KycEventPayload {}
 class GeneralRelay extends RelayInitiatedEventPayload {}
+class GeneralCustomerNotification extends CustomerNotificationPayload {}
+class GeneralPlatformNotification extends PlatformNotificationPayload {}
 class GeneralMetaData extends MetaData {}
 
 type Validate = (value: never, prefix: string, issues: MessageFieldIssue[]) => object | undefined;
@@ -143,6 +147,54 @@ describe('DtoValidator', () => {
       RelayInitiatedEventPayload,
       GeneralRelay,
       { email: 'e', payload: { a: 'b' } },
+    ],
+    // The Rust client's shapes: a tagged subject, any-JSON data (null kept), a two-shape relay.
+    [
+      'a relay in the Rust shape',
+      RelayInitiatedEventPayload,
+      GeneralRelay,
+      {
+        subject: { type: 'relay', id: 'i', source_chain: 'a', destination_chain: 'b' },
+        data: null,
+      },
+    ],
+    ['a relay in neither shape', RelayInitiatedEventPayload, GeneralRelay, {}],
+    // `dialect` is not a wire field: input cannot set it.
+    [
+      'a relay claiming a dialect',
+      RelayInitiatedEventPayload,
+      GeneralRelay,
+      { email: 'e', payload: {}, dialect: 'rust' },
+    ],
+    [
+      'a relay with members of both shapes',
+      RelayInitiatedEventPayload,
+      GeneralRelay,
+      { email: ' ', payload: {}, subject: { type: 'wallet' } },
+    ],
+    [
+      'a customer notification',
+      CustomerNotificationPayload,
+      GeneralCustomerNotification,
+      { subject: { type: 'profile', user_id: '' }, data: { a: [null, 1] } },
+    ],
+    [
+      'a customer notification with a bad subject and no data',
+      CustomerNotificationPayload,
+      GeneralCustomerNotification,
+      { subject: { type: 'relay', id: 'i' } },
+    ],
+    [
+      'a platform notification',
+      PlatformNotificationPayload,
+      GeneralPlatformNotification,
+      { severity: 'warning', data: 0, subject: 'relay:r1' },
+    ],
+    [
+      'a platform notification with a wrong severity and a numeric subject',
+      PlatformNotificationPayload,
+      GeneralPlatformNotification,
+      { severity: 'WARNING', data: null, subject: 1 },
     ],
     [
       'meta data with both types',

@@ -324,18 +324,18 @@ describe('envelope', () => {
   });
 
   describe('unknown message types', () => {
-    it('rejects NEW_USER, which has no payload class, as unknown', () => {
+    it('rejects an event no peer defines as unknown', () => {
       const error = thrown(() =>
-        MessageBusMessage.fromJSON(wireMessage('event', EventType.NEW_USER, { id: 'u-1' })),
+        MessageBusMessage.fromJSON(wireMessage('event', 'USER_INVITED', { id: 'u-1' })),
       );
       expect(error).toBeInstanceOf(UnknownMessageTypeError);
       expect(error).toBeInstanceOf(MessageValidationError);
       const unknown = error as UnknownMessageTypeError;
       expect(unknown.name).toBe('UnknownMessageTypeError');
       expect(unknown.kind).toBe('event');
-      expect(unknown.messageType).toBe('NEW_USER');
+      expect(unknown.messageType).toBe('USER_INVITED');
       expect(unknown.fields).toEqual(['meta_data.event']);
-      expect(unknown.message).toContain('NEW_USER');
+      expect(unknown.message).toContain('USER_INVITED');
     });
 
     it('rejects a made-up instruction type as unknown', () => {
@@ -363,7 +363,7 @@ describe('envelope', () => {
 
     it('lists an unknown type with the other problems when the envelope is also invalid', () => {
       const error = validationError({
-        meta_data: { ...validMetaData('event', 'NEW_USER'), token: '' },
+        meta_data: { ...validMetaData('event', 'USER_INVITED'), token: '' },
         payload: [],
       });
       expect(error).not.toBeInstanceOf(UnknownMessageTypeError);

@@ -14,6 +14,8 @@ export { InstructionType } from '../../../lib/message/instruction-type.enum';
 export { EventType } from '../../../lib/message/event-type.enum';
 export { TransactionType } from '../../../lib/message/transaction-type.enum';
 export { Direction } from '../../../lib/message/direction.enum';
+export { Severity } from '../../../lib/message/severity.enum';
+export { NotificationSubjects } from '../../../lib/message/notification-subject';
 export type { MessageKind } from '../../../lib/message/message-kind';
 export { MetaData } from '../../../lib/message/meta-data';
 export { MessageBusMessage } from '../../../lib/message/message-bus-message';
@@ -29,12 +31,18 @@ export { PaymentPayload } from '../../../lib/message/payloads/instructions/payme
 export { StatusUpdatePayload } from '../../../lib/message/payloads/instructions/status-update.payload';
 export { CorrectionPayload } from '../../../lib/message/payloads/instructions/correction.payload';
 export { TransactionPayload } from '../../../lib/message/payloads/instructions/transaction.payload';
+export { BankPaymentRequestPayload } from '../../../lib/message/payloads/instructions/bank-payment-request.payload';
+export { ChainPaymentPayload } from '../../../lib/message/payloads/instructions/chain-payment.payload';
 export { UpdateProfilePayload } from '../../../lib/message/payloads/instructions/update-profile.payload';
 export { MintPayload } from '../../../lib/message/payloads/instructions/mint.payload';
 export { BurnPayload } from '../../../lib/message/payloads/instructions/burn.payload';
 export { NewTransactionEventPayload } from '../../../lib/message/payloads/events/new-transaction-event.payload';
 export { TransactionStatusEventPayload } from '../../../lib/message/payloads/events/transaction-status-event.payload';
 export { PaymentEventPayload } from '../../../lib/message/payloads/events/payment-event.payload';
+export { BankPaymentEventPayload } from '../../../lib/message/payloads/events/bank-payment-event.payload';
+export { NewUserEventPayload } from '../../../lib/message/payloads/events/new-user-event.payload';
+export { CustomerNotificationPayload } from '../../../lib/message/payloads/events/customer-notification.payload';
+export { PlatformNotificationPayload } from '../../../lib/message/payloads/events/platform-notification.payload';
 export { ProfileEventPayload } from '../../../lib/message/payloads/events/profile-event.payload';
 export { KycEventPayload } from '../../../lib/message/payloads/events/kyc-event.payload';
 export { PasswordResetEventPayload } from '../../../lib/message/payloads/events/password-reset-event.payload';
@@ -44,4 +52,6 @@ export {
   RelayCompletedEventPayload,
   RelayInitiatedEventPayload,
   RelayOnboardedEventPayload,
+  TwoShapeRelayEventPayload,
+  type RelayEvent,
 } from '../../../lib/message/payloads/events/relay-event.payload';

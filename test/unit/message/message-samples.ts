@@ -1,20 +1,27 @@
 import {
   AddressOnboardedEventPayload,
+  BankPaymentEventPayload,
+  BankPaymentRequestPayload,
   BurnPayload,
+  ChainPaymentPayload,
   CorrectionPayload,
+  CustomerNotificationPayload,
   Direction,
   EventType,
   InstructionType,
   KycEventPayload,
   MintPayload,
   NewTransactionEventPayload,
+  NewUserEventPayload,
   PasswordResetEventPayload,
   PaymentEventPayload,
   PaymentPayload,
+  PlatformNotificationPayload,
   ProfileEventPayload,
   RelayCompletedEventPayload,
   RelayInitiatedEventPayload,
   RelayOnboardedEventPayload,
+  Severity,
   StatusUpdatePayload,
   TransactionPayload,
   TransactionStatusEventPayload,
@@ -57,7 +64,116 @@ export interface PayloadCase {
   optional: string[];
   /** Fields whose value must be one of an enum's wire strings. */
   enums: Record<string, readonly string[]>;
+  /** Fields whose key must be present with any JSON value, `null` included (`@IsJsonValue`). */
+  anyJson?: string[];
+  /** The other peer's fields of a two-shape payload (the valid sample is the Python shape). */
+  otherShape?: string[];
 }
+
+/** Rust's own sample of a customer notification's `data`: key order kept, numbers too. */
+const NOTIFICATION_DATA = { zeta: 1, alpha: 'two', nested: { list: ['a', 2, true] } };
+const RELAY_SUBJECT = {
+  type: 'relay',
+  id: 'relay-91d2',
+  source_chain: 'ethereum',
+  destination_chain: 'stellar',
+};
+
+/** The Rust client's customer notifications that only it sends. */
+export const CUSTOMER_NOTIFICATION_EVENTS = [
+  EventType.MINT_COMPLETED,
+  EventType.BURN_COMPLETED,
+  EventType.MINT_HELD,
+  EventType.BURN_HELD,
+  EventType.DEPOSIT_INITIATED,
+  EventType.DEPOSIT_COMPLETED,
+  EventType.DEPOSIT_FAILED,
+  EventType.WITHDRAW_INITIATED,
+  EventType.WITHDRAW_COMPLETED,
+  EventType.WITHDRAW_FAILED,
+  EventType.CUSTOMER_FUNDS_RECEIVED,
+] as const;
+
+/** The Rust client's platform notifications (peer-models.md §2.3), 24 of them. */
+export const PLATFORM_NOTIFICATION_EVENTS = [
+  EventType.RELAY_STUCK_DEPOSITING,
+  EventType.RELAY_STUCK_BRIDGING,
+  EventType.RELAY_STUCK_FORWARDING,
+  EventType.RELAY_FAILED,
+  EventType.CIRCLE_API_5XX_BURST,
+  EventType.WEBHOOK_REPROCESSOR_BACKLOG,
+  EventType.MINT_HELD_ALERT,
+  EventType.BURN_HELD_ALERT,
+  EventType.CUSTOMER_NOTIFY_FAILED,
+  EventType.MINT_INFO,
+  EventType.BURN_INFO,
+  EventType.TRANSACTION_FAILED_ALERT,
+  EventType.TRANSACTION_HELD_ALERT,
+  EventType.BANK_PAYMENT_BALANCE_INSUFFICIENT_ALERT,
+  EventType.BANK_PAYMENT_EXECUTION_FAILED_ALERT,
+  EventType.BCB_WEBHOOK_PROCESSING_FAILED_ALERT,
+  EventType.BENEFICIARY_CREATION_FAILED_ALERT,
+  EventType.TRANSACTION_FUNDED_INFO,
+  EventType.BANK_PAYMENT_RECEIVED_INFO,
+  EventType.BANK_PAYMENT_SENT_INFO,
+  EventType.ONCHAIN_PAYMENT_RECEIVED_INFO,
+  EventType.ONCHAIN_PAYMENT_SENT_INFO,
+  EventType.TRANSACTION_APPROVED_INFO,
+  EventType.TRANSACTION_FULFILLED_INFO,
+] as const;
+
+/** NEW_BANK_PAYMENT (Python) and the PAYMENT event (Rust): one shape, two names. */
+const paymentEventCase = (
+  type: EventType,
+  externalReference: string,
+  reference: string,
+): PayloadCase => ({
+  kind: 'event',
+  type,
+  payloadClass: PaymentEventPayload,
+  valid: { external_reference: externalReference, reference, source: 'BANK' },
+  required: ['external_reference', 'source'],
+  optional: ['reference'],
+  enums: {},
+});
+
+/** NEW_PROFILE (both peers) and NEW_USER (Rust): the same `{title, identifier}` shape. */
+const profileIdentityCase = (
+  type: EventType,
+  payloadClass: PayloadClass,
+  title: string,
+  identifier: string,
+): PayloadCase => ({
+  kind: 'event',
+  type,
+  payloadClass,
+  valid: { title, identifier },
+  required: ['title', 'identifier'],
+  optional: [],
+  enums: {},
+});
+
+const customerNotificationCase = (type: EventType): PayloadCase => ({
+  kind: 'event',
+  type,
+  payloadClass: CustomerNotificationPayload,
+  valid: { subject: RELAY_SUBJECT, data: NOTIFICATION_DATA },
+  required: ['subject'],
+  optional: [],
+  enums: {},
+  anyJson: ['data'],
+});
+
+const platformNotificationCase = (type: EventType): PayloadCase => ({
+  kind: 'event',
+  type,
+  payloadClass: PlatformNotificationPayload,
+  valid: { severity: Severity.CRITICAL, data: NOTIFICATION_DATA, subject: 'relay:relay-91d2' },
+  required: ['severity'],
+  optional: ['subject'],
+  enums: { severity: Object.values(Severity) },
+  anyJson: ['data'],
+});
 
 const relayCase = (type: EventType, payloadClass: PayloadClass): PayloadCase => ({
   kind: 'event',
@@ -67,6 +183,8 @@ const relayCase = (type: EventType, payloadClass: PayloadClass): PayloadCase => 
   required: ['email', 'payload'],
   optional: [],
   enums: {},
+  // ADDRESS_ONBOARDED has one shape; the three relay events also take the Rust one.
+  otherShape: type === EventType.ADDRESS_ONBOARDED ? undefined : ['subject', 'data'],
 });
 
 const tokenSupplyCase = (type: InstructionType, payloadClass: PayloadClass): PayloadCase => ({
@@ -108,9 +226,14 @@ export const PAYLOAD_CASES: readonly PayloadCase[] = [
     kind: 'instruction',
     type: InstructionType.STATUS_UPDATE,
     payloadClass: StatusUpdatePayload,
-    valid: { reference: 'REF-7781', status: 'COMPLETED', message: 'Paid' },
+    valid: {
+      reference: 'REF-7781',
+      status: 'COMPLETED',
+      message: 'Paid',
+      transaction_id: 'tx-5521',
+    },
     required: ['reference', 'status'],
-    optional: ['message'],
+    optional: ['message', 'transaction_id'],
     enums: {},
   },
   {
@@ -167,9 +290,40 @@ export const PAYLOAD_CASES: readonly PayloadCase[] = [
   },
   {
     kind: 'instruction',
+    type: InstructionType.BANK_PAYMENT_REQUEST,
+    payloadClass: BankPaymentRequestPayload,
+    valid: {
+      reference: 'BPR-0091',
+      value: '250.00',
+      currency: 'EUR',
+      profile_id: 'profile-3c71b0',
+      message: 'Payout to Zoë',
+    },
+    required: ['reference', 'value', 'currency', 'profile_id'],
+    optional: ['message'],
+    enums: {},
+  },
+  {
+    kind: 'instruction',
+    type: InstructionType.CHAIN_PAYMENT,
+    payloadClass: ChainPaymentPayload,
+    valid: {
+      chain: 'stellar',
+      hash: '3389e9f0f1a65f19736cacf544c2e825313e8447f569233bb8db39aa607c8889',
+      reference: 'CP-0042',
+      status: 'CONFIRMED',
+      transaction_id: 'tx-5521',
+    },
+    required: ['chain', 'hash', 'reference', 'status'],
+    optional: ['transaction_id'],
+    enums: {},
+  },
+  {
+    kind: 'instruction',
     type: InstructionType.UPDATE_PROFILE,
     payloadClass: UpdateProfilePayload,
     valid: {
+      profile_id: 'profile-3c71b0',
       address_line_1: "12 Rue de l'Église",
       address_line_2: 'Bâtiment B',
       bank_account_number: 'FR7630006000011234567890189',
@@ -182,6 +336,7 @@ export const PAYLOAD_CASES: readonly PayloadCase[] = [
     },
     required: [],
     optional: [
+      'profile_id',
       'address_line_1',
       'address_line_2',
       'bank_account_number',
@@ -214,29 +369,34 @@ export const PAYLOAD_CASES: readonly PayloadCase[] = [
     kind: 'event',
     type: EventType.TRANSACTION_STATUS_UPDATE,
     payloadClass: TransactionStatusEventPayload,
-    valid: { reference: 'MYK-4418', status: 'FUNDS_RECEIVED' },
+    valid: { external_reference: 'T-2026-004418', reference: 'MYK-4418', status: 'FUNDS_RECEIVED' },
     required: ['reference', 'status'],
-    optional: [],
+    optional: ['external_reference'],
     enums: {},
   },
+  paymentEventCase(EventType.NEW_BANK_PAYMENT, 'P-2026-000124', 'REF-7782'),
+  paymentEventCase(EventType.PAYMENT, 'P-2026-000125', 'REF-7783'),
   {
     kind: 'event',
-    type: EventType.NEW_BANK_PAYMENT,
-    payloadClass: PaymentEventPayload,
-    valid: { external_reference: 'P-2026-000124', reference: 'REF-7782', source: 'BANK' },
-    required: ['external_reference', 'source'],
-    optional: ['reference'],
+    type: EventType.BANK_PAYMENT,
+    payloadClass: BankPaymentEventPayload,
+    valid: {
+      transaction_id: 'tx-5521',
+      status: 'SENT',
+      reference: 'BPR-0091',
+      message: 'Virement émis',
+    },
+    required: ['transaction_id', 'status', 'reference'],
+    optional: ['message'],
     enums: {},
   },
-  {
-    kind: 'event',
-    type: EventType.NEW_PROFILE,
-    payloadClass: ProfileEventPayload,
-    valid: { title: 'Profile created', identifier: 'profile-3c71b0' },
-    required: ['title', 'identifier'],
-    optional: [],
-    enums: {},
-  },
+  profileIdentityCase(
+    EventType.NEW_PROFILE,
+    ProfileEventPayload,
+    'Profile created',
+    'profile-3c71b0',
+  ),
+  profileIdentityCase(EventType.NEW_USER, NewUserEventPayload, 'User signed up', 'user-77a1'),
   {
     kind: 'event',
     type: EventType.KYC_EVENT,
@@ -278,6 +438,8 @@ export const PAYLOAD_CASES: readonly PayloadCase[] = [
   relayCase(EventType.RELAY_INITIATED, RelayInitiatedEventPayload),
   relayCase(EventType.RELAY_COMPLETED, RelayCompletedEventPayload),
   relayCase(EventType.RELAY_ONBOARDED, RelayOnboardedEventPayload),
+  ...CUSTOMER_NOTIFICATION_EVENTS.map(customerNotificationCase),
+  ...PLATFORM_NOTIFICATION_EVENTS.map(platformNotificationCase),
 ];
 
 export function payloadCase(type: string): PayloadCase {

@@ -8,6 +8,7 @@ import {
   MessageBusMessage,
   MessageTypeRegistry,
   MessageValidationError,
+  PaymentEventPayload,
   PaymentPayload,
   ReadOnlyMessageTypeRegistryError,
   UnknownMessageTypeError,
@@ -15,7 +16,10 @@ import {
 } from './message-model';
 import { PAYLOAD_CASES, payloadCase, thrown, wireMessage } from './message-samples';
 
-/** What an app would declare for the NEW_USER event, which the library leaves open. */
+/** An event of an app's own, which no peer defines. */
+const USER_INVITED = 'USER_INVITED';
+
+/** What an app would declare for its USER_INVITED event. */
 class NewUserEventPayload {
   @IsNonBlankString()
   user_id!: string;
@@ -32,23 +36,22 @@ IsWireEnum({ EUR: 'EUR' })(EuroPaymentPayload.prototype, 'currency');
 const newUser = { user_id: 'u-9f31', email: 'ana.lopez@example.com' };
 
 describe('MessageTypeRegistry', () => {
-  it('holds every built-in type with its payload class, and nothing for NEW_USER', () => {
+  it('holds every built-in type with its payload class, NEW_USER and the notifications included', () => {
     const registry = MessageTypeRegistry.withBuiltIns();
     for (const entry of PAYLOAD_CASES) {
       expect(registry.payloadClassFor(entry.kind, entry.type)).toBe(entry.payloadClass);
     }
     expect(registry.typesOf('instruction').sort()).toEqual(Object.values(InstructionType).sort());
-    expect(registry.typesOf('event').sort()).toEqual(
-      Object.values(EventType)
-        .filter((type) => type !== EventType.NEW_USER)
-        .sort(),
-    );
-    expect(registry.payloadClassFor('event', EventType.NEW_USER)).toBeUndefined();
+    expect(registry.typesOf('event').sort()).toEqual(Object.values(EventType).sort());
+    expect(registry.payloadClassFor('event', USER_INVITED)).toBeUndefined();
   });
 
   it('keeps instructions and events apart', () => {
     const registry = MessageTypeRegistry.withBuiltIns();
-    expect(registry.payloadClassFor('event', InstructionType.PAYMENT)).toBeUndefined();
+    expect(registry.payloadClassFor('event', InstructionType.BANK_PAYMENT_REQUEST)).toBeUndefined();
+    // PAYMENT is both: an instruction (both peers) and an event (the Rust client's), each its own shape.
+    expect(registry.payloadClassFor('event', 'PAYMENT')).toBe(PaymentEventPayload);
+    expect(registry.payloadClassFor('instruction', 'PAYMENT')).toBe(PaymentPayload);
     expect(registry.payloadClassFor('instruction', EventType.NEW_PROFILE)).toBeUndefined();
   });
 
@@ -58,27 +61,27 @@ describe('MessageTypeRegistry', () => {
     expect(registry.typesOf('event')).toEqual([]);
   });
 
-  it('lets an app give NEW_USER a payload class in a clone, leaving the default registry alone', () => {
+  it('lets an app give an event of its own a payload class in a clone, leaving the default registry alone', () => {
     const registry = defaultMessageTypeRegistry
       .clone()
-      .registerEvent(EventType.NEW_USER, NewUserEventPayload);
-    const input = wireMessage('event', EventType.NEW_USER, { ...newUser, extra: 'dropped' });
+      .registerEvent(USER_INVITED, NewUserEventPayload);
+    const input = wireMessage('event', USER_INVITED, { ...newUser, extra: 'dropped' });
 
     const message = MessageBusMessage.fromJSON(input, { registry });
     expect(message.payload).toBeInstanceOf(NewUserEventPayload);
     expect(message.toDict().payload).toEqual(newUser);
-    expect(registry.typesOf('event')).toContain(EventType.NEW_USER);
+    expect(registry.typesOf('event')).toContain(USER_INVITED);
 
     expect(thrown(() => MessageBusMessage.fromJSON(input))).toBeInstanceOf(UnknownMessageTypeError);
-    expect(defaultMessageTypeRegistry.payloadClassFor('event', EventType.NEW_USER)).toBeUndefined();
+    expect(defaultMessageTypeRegistry.payloadClassFor('event', USER_INVITED)).toBeUndefined();
   });
 
   it('validates a registered type with its own rules', () => {
     const registry = defaultMessageTypeRegistry
       .clone()
-      .register({ event: EventType.NEW_USER, payload: NewUserEventPayload });
+      .register({ event: USER_INVITED, payload: NewUserEventPayload });
     const error = thrown(() =>
-      MessageBusMessage.fromJSON(wireMessage('event', EventType.NEW_USER, { user_id: ' ' }), {
+      MessageBusMessage.fromJSON(wireMessage('event', USER_INVITED, { user_id: ' ' }), {
         registry,
       }),
     );
@@ -136,10 +139,10 @@ describe('MessageTypeRegistry', () => {
   it('uses the given registry in create() too', () => {
     const registry = defaultMessageTypeRegistry
       .clone()
-      .registerEvent(EventType.NEW_USER, NewUserEventPayload);
+      .registerEvent(USER_INVITED, NewUserEventPayload);
     const options = {
       source: 'IDENTITY_SERVICE',
-      event: EventType.NEW_USER,
+      event: USER_INVITED,
       payload: newUser,
       serviceToken: 't',
     };
@@ -192,7 +195,7 @@ describe('MessageTypeRegistry', () => {
 
   it('keeps the process-wide default read-only, pointing at messageTypes or withBuiltIns()', () => {
     const attempts = [
-      () => defaultMessageTypeRegistry.registerEvent(EventType.NEW_USER, NewUserEventPayload),
+      () => defaultMessageTypeRegistry.registerEvent(USER_INVITED, NewUserEventPayload),
       () => defaultMessageTypeRegistry.registerInstruction('PAYMENT', EuroPaymentPayload),
       () => defaultMessageTypeRegistry.register({ event: 'CUSTOM', payload: NewUserEventPayload }),
     ];
@@ -202,7 +205,7 @@ describe('MessageTypeRegistry', () => {
       expect(error).toBeInstanceOf(MessageBusError);
       expect((error as Error).message).toMatch(/read-only.*messageTypes.*withBuiltIns\(\)/);
     }
-    expect(defaultMessageTypeRegistry.payloadClassFor('event', EventType.NEW_USER)).toBeUndefined();
+    expect(defaultMessageTypeRegistry.payloadClassFor('event', USER_INVITED)).toBeUndefined();
     expect(defaultMessageTypeRegistry.payloadClassFor('instruction', 'PAYMENT')).toBe(
       PaymentPayload,
     );
@@ -210,19 +213,19 @@ describe('MessageTypeRegistry', () => {
     expect(
       defaultMessageTypeRegistry
         .clone()
-        .registerEvent(EventType.NEW_USER, NewUserEventPayload)
-        .payloadClassFor('event', EventType.NEW_USER),
+        .registerEvent(USER_INVITED, NewUserEventPayload)
+        .payloadClassFor('event', USER_INVITED),
     ).toBe(NewUserEventPayload);
   });
 
   it('builds and parses messages of its own types with createMessage() and parseMessage()', () => {
     const registry = MessageTypeRegistry.withBuiltIns().registerEvent(
-      EventType.NEW_USER,
+      USER_INVITED,
       NewUserEventPayload,
     );
     const message = registry.createMessage({
       source: 'IDENTITY_SERVICE',
-      event: EventType.NEW_USER,
+      event: USER_INVITED,
       payload: newUser,
       serviceToken: 't',
       idempotencyKey: 'k-1',
@@ -233,7 +236,7 @@ describe('MessageTypeRegistry', () => {
     const parsed = registry.parseMessage<NewUserEventPayload>(message.serialize());
     expect(parsed.payload).toBeInstanceOf(NewUserEventPayload);
     expect(parsed.toDict()).toEqual(message.toDict());
-    expect(registry.parseMessage(message.toDict()).type).toBe(EventType.NEW_USER);
+    expect(registry.parseMessage(message.toDict()).type).toBe(USER_INVITED);
 
     // The same calls on a registry without the type refuse it.
     const builtIns = MessageTypeRegistry.withBuiltIns();
@@ -244,7 +247,7 @@ describe('MessageTypeRegistry', () => {
       thrown(() =>
         builtIns.createMessage({
           source: 'IDENTITY_SERVICE',
-          event: EventType.NEW_USER,
+          event: USER_INVITED,
           payload: newUser,
           serviceToken: 't',
         }),

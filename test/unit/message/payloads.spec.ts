@@ -6,6 +6,7 @@ import {
   MessageValidationError,
   TransactionType,
   UnknownMessageTypeError,
+  toWireJson,
 } from './message-model';
 import {
   PAYLOAD_CASES,
@@ -52,13 +53,19 @@ const enumFields = PAYLOAD_CASES.flatMap((entry) =>
   Object.entries(entry.enums).map(([field, allowed]) => ({ entry, field, allowed })),
 );
 const BLANKS = ['', '   ', '\t\n'];
+const anyJsonFields = PAYLOAD_CASES.flatMap((entry) =>
+  (entry.anyJson ?? []).map((field) => ({ entry, field })),
+);
+
+/** The value in the other letter case: enums match case-sensitively (`info` vs `INFO`). */
+const flipCase = (value: string): string =>
+  value === value.toLowerCase() ? value.toUpperCase() : value.toLowerCase();
 
 describe('payload DTOs', () => {
   it('cover every built-in type that has a payload class, and only those', () => {
     const covered = PAYLOAD_CASES.map((entry) => entry.type).sort();
-    const expected = [...Object.values(InstructionType), ...Object.values(EventType)]
-      .filter((type) => type !== EventType.NEW_USER)
-      .sort();
+    // Every type either peer defines, NEW_USER (the Rust client's shape) and every notification included.
+    const expected = [...Object.values(InstructionType), ...Object.values(EventType)].sort();
     expect(covered).toEqual(expected);
   });
 
@@ -67,7 +74,13 @@ describe('payload DTOs', () => {
     (_type, entry) => {
       it('lists every field the DTO declares as required or optional', () => {
         const declared = Object.keys(new entry.payloadClass()).sort();
-        expect([...entry.required, ...entry.optional].sort()).toEqual(declared);
+        const listed = [
+          ...entry.required,
+          ...entry.optional,
+          ...(entry.anyJson ?? []),
+          ...(entry.otherShape ?? []),
+        ];
+        expect(listed.sort()).toEqual(declared);
       });
 
       it(`accepts a valid payload as a ${entry.payloadClass.name}`, () => {
@@ -79,7 +92,7 @@ describe('payload DTOs', () => {
 
       it('accepts only the required fields', () => {
         const minimal = Object.fromEntries(
-          entry.required.map((field) => [field, entry.valid[field]]),
+          [...entry.required, ...(entry.anyJson ?? [])].map((field) => [field, entry.valid[field]]),
         );
         expect(parse(entry, minimal).toDict().payload).toEqual(minimal);
       });
@@ -189,7 +202,7 @@ describe('payload DTOs', () => {
 
     it.each(
       enumFields.flatMap(({ entry, field, allowed }) =>
-        [allowed[0].toLowerCase(), `${allowed[0]} `, 'SIDEWAYS', ''].map(
+        [flipCase(allowed[0]), `${allowed[0]} `, 'SIDEWAYS', 'sideways', ''].map(
           (value) => [entry.type, field, JSON.stringify(value), entry, value, allowed] as const,
         ),
       ),
@@ -197,6 +210,31 @@ describe('payload DTOs', () => {
       const error = expectRejectedFor(entry, { ...entry.valid, [field]: value }, field);
       // The message lists what is allowed, so the sender knows the fix.
       for (const option of allowed) expect(error.message).toContain(option);
+    });
+  });
+
+  // Peer models §3.18, §3.19: `data` is a serde_json::Value, its key required, `null` accepted.
+  describe('any-JSON fields (notification data)', () => {
+    it.each(anyJsonFields.map(({ entry, field }) => [entry.type, field, entry] as const))(
+      '%s rejects a missing %s',
+      (_type, field, entry) => {
+        const error = expectRejectedFor(entry, without(entry.valid, field), field);
+        expect(error.message).toMatch(/required/);
+      },
+    );
+
+    it.each(
+      anyJsonFields.flatMap(({ entry, field }) =>
+        [null, '', '  ', 0, 1.5, false, [], {}, { a: null, b: [null, { c: null }] }, ['x', 2]].map(
+          (value) => [entry.type, field, JSON.stringify(value), entry, value] as const,
+        ),
+      ),
+    )('%s accepts %s = %s and writes it back exactly', (_type, field, _shown, entry, value) => {
+      const payload = { ...entry.valid, [field]: value };
+      const message = parse(entry, payload);
+      expect((message.payload as Json)[field]).toEqual(value);
+      expect(message.toDict().payload).toEqual(payload);
+      expect(message.serialize()).toContain(`"${field}": ${toWireJson(value)}`);
     });
   });
 

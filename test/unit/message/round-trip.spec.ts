@@ -127,7 +127,7 @@ describe('round trips', () => {
     expect(text).toBe(
       `{"meta_data": {"source": "BANKING_SERVICE", "created_at": "2026-03-14T09:26:53Z", "token": "${String(validMetaData('instruction', 'x').token)}", ` +
         `"idempotency_key": "0b7c2a4e-5d1f-4c8a-9e3b-6f2d8a1c4b57", "instruction_type": "STATUS_UPDATE"}, ` +
-        `"payload": {"reference": "REF-7781", "status": "COMPLETED", "message": "Paid"}}`,
+        `"payload": {"reference": "REF-7781", "status": "COMPLETED", "message": "Paid", "transaction_id": "tx-5521"}}`,
     );
   });
 });

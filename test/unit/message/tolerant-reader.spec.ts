@@ -208,7 +208,7 @@ const BOTH_TYPES: ReadCase[] = [
     }),
   ),
   row(
-    'instruction_type UPDATE_PROFILE and event NEW_USER (in the enum, no payload class)',
+    'instruction_type UPDATE_PROFILE and event NEW_USER (no payload class in Python)',
     '§1.3, §7 PY 1',
     instruction('UPDATE_PROFILE', {}, { event: 'NEW_USER' }),
     accepted('instruction', 'UPDATE_PROFILE', {}, { event: 'NEW_USER' }),

@@ -1,10 +1,4 @@
-import { IsNonBlankString } from '../../validation/is-non-blank-string.decorator';
+import { ProfileIdentityPayload } from './profile-identity.payload';
 
 /** Payload of a NEW_PROFILE event. */
-export class ProfileEventPayload {
-  @IsNonBlankString()
-  title!: string;
-
-  @IsNonBlankString()
-  identifier!: string;
-}
+export class ProfileEventPayload extends ProfileIdentityPayload {}

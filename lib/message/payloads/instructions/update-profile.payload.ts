@@ -1,8 +1,21 @@
 import { IsOptional } from 'class-validator';
 import { IsWireString } from '../../validation/is-wire-string.decorator';
+import { RequiredOnWrite } from '../../validation/required-on-write.decorator';
 
-/** Payload of an UPDATE_PROFILE instruction: every field an optional string, blank allowed, as the Python client has it. */
+/**
+ * Payload of an UPDATE_PROFILE instruction: every field an optional string, blank allowed, as
+ * the Python client has it. `profile_id` (first, as the Rust client writes it) is the Rust
+ * client's: it refuses an UPDATE_PROFILE without one, the Python client ignores it. So it is
+ * optional when reading (Python senders never set it) and required by `create()`.
+ */
 export class UpdateProfilePayload {
+  @RequiredOnWrite(
+    'the Rust client refuses UPDATE_PROFILE without it (the Python client ignores it)',
+  )
+  @IsOptional()
+  @IsWireString()
+  profile_id?: string;
+
   @IsOptional()
   @IsWireString()
   address_line_1?: string;
