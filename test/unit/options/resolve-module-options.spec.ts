@@ -111,6 +111,7 @@ describe('resolveModuleOptions: unknown keys', () => {
             partitionsConcurrency: 1,
             members: 2,
             fromBeginning: false,
+            partitionAssigners: ['roundrobin'],
             unhandled: 'dead-letter',
           },
         ],
