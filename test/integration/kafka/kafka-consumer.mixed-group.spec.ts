@@ -230,93 +230,102 @@ describe.each<PeerKind>(['java', 'kcat', 'kafka-python'])(
       return { topic, groupId: uniqueName(`mixed-${kind}-${prefix}-group`) };
     }
 
-    it('Nest joins a group the peer is in: both offer range, the split is range, shares disjoint, none lost', async () => {
-      const { topic, groupId } = await setUp('joins');
-      const peer = await GroupPeer.start(kind, { topic, groupId });
+    /** The peer alone in a new group on a new topic, once it owns every partition. */
+    async function peerAlone(
+      prefix: string,
+      strategy?: PeerStrategy,
+    ): Promise<{ topic: string; groupId: string; peer: GroupPeer }> {
+      const { topic, groupId } = await setUp(prefix);
+      const peer = await GroupPeer.start(kind, { topic, groupId, strategy });
       await stableSplit(groupId, topic, [peerClientId], peer);
+      return { topic, groupId, peer };
+    }
 
-      const nest = await startNest(topic, groupId);
-      apps.push(nest.app);
+    /** The Nest app joining the peer's group, and the group once it is stable with both. */
+    async function nestJoins(
+      { topic, groupId, peer }: { topic: string; groupId: string; peer: GroupPeer },
+      partitionAssigners?: KafkaPartitionAssigner[],
+    ): Promise<{ nest: HandledRecord[]; group: DescribedGroup }> {
+      const { app, handled } = await startNest(topic, groupId, partitionAssigners);
+      apps.push(app);
       const group = await stableSplit(groupId, topic, [peerClientId, NEST_CLIENT_ID], peer);
-      expect(group.protocol).toBe('range');
+      return { nest: handled, group };
+    }
+
+    /** Both members handle the records of their own partitions only, none twice, all of them. */
+    async function expectSharesOf(
+      label: string,
+      topic: string,
+      group: DescribedGroup,
+      nest: HandledRecord[],
+      peer: GroupPeer,
+    ): Promise<void> {
       const split = splitOf(group);
       expect(split).toEqual(standardSplit(group, topic));
-      expect(split[NEST_CLIENT_ID].length).toBe(3);
-
-      await produce(topic, 'joins');
-      await handledAll(PER_PARTITION, nest.handled, peer);
-      expectDisjointShares(split, peerClientId, nest.handled, peer);
+      await produce(topic, label);
+      await handledAll(PER_PARTITION, nest, peer);
+      expectDisjointShares(split, peerClientId, nest, peer);
       console.info(
-        `[mixed group, ${kind} first] ${group.protocol}: Nest ${split[NEST_CLIENT_ID].join(',')} (${nest.handled.length} records), ${kind} ${split[peerClientId].join(',')} (${peer.handled.length} records)`,
+        `[mixed group, ${label}] ${group.protocol}: Nest ${split[NEST_CLIENT_ID].join(',')} (${nest.length} records), ${kind} ${split[peerClientId].join(',')} (${peer.handled.length} records)`,
       );
+    }
+
+    it('Nest joins a group the peer is in: both offer range, the split is range, shares disjoint, none lost', async () => {
+      const alone = await peerAlone('joins');
+      const { nest, group } = await nestJoins(alone);
+      expect(group.protocol).toBe('range');
+      expect(splitOf(group)[NEST_CLIENT_ID]).toHaveLength(3);
+      await expectSharesOf(`${kind} first`, alone.topic, group, nest, alone.peer);
     });
 
     it('the peer joins a group Nest is in: Nest, leading, deals range and the peer is not starved', async () => {
       const { topic, groupId } = await setUp('after');
-      const nest = await startNest(topic, groupId);
-      apps.push(nest.app);
+      const { app, handled } = await startNest(topic, groupId);
+      apps.push(app);
       await stableSplit(groupId, topic, [NEST_CLIENT_ID]);
 
       const peer = await GroupPeer.start(kind, { topic, groupId });
       const group = await stableSplit(groupId, topic, [peerClientId, NEST_CLIENT_ID], peer);
       expect(group.protocol).toBe('range');
-      const split = splitOf(group);
-      expect(split).toEqual(standardSplit(group, topic));
-      expect(split[peerClientId].length).toBe(3);
-
-      await produce(topic, 'after');
-      await handledAll(PER_PARTITION, nest.handled, peer);
-      expectDisjointShares(split, peerClientId, nest.handled, peer);
-      console.info(
-        `[mixed group, Nest first, ${kind} after] ${group.protocol}: Nest ${split[NEST_CLIENT_ID].join(',')} (${nest.handled.length} records), ${kind} ${split[peerClientId].join(',')} (${peer.handled.length} records)`,
-      );
+      expect(splitOf(group)[peerClientId]).toHaveLength(3);
+      await expectSharesOf(`Nest first, ${kind} after`, topic, group, handled, peer);
     });
 
     it('the peer leaves: the group rebalances, Nest takes over its partitions and nothing is lost', async () => {
-      const { topic, groupId } = await setUp('leaves');
-      const peer = await GroupPeer.start(kind, { topic, groupId });
-      await stableSplit(groupId, topic, [peerClientId], peer);
-      const nest = await startNest(topic, groupId);
-      apps.push(nest.app);
-      const before = splitOf(
-        await stableSplit(groupId, topic, [peerClientId, NEST_CLIENT_ID], peer),
-      );
+      const alone = await peerAlone('leaves');
+      const { topic, groupId, peer } = alone;
+      const { nest, group } = await nestJoins(alone);
+      const before = splitOf(group);
 
       await produce(topic, 'before', PER_PARTITION / 2);
-      await handledAll(PER_PARTITION / 2, nest.handled, peer);
+      await handledAll(PER_PARTITION / 2, nest, peer);
       const handledByPeer = peer.handled.length;
 
       await peer.leave();
       const after = splitOf(await stableSplit(groupId, topic, [NEST_CLIENT_ID]));
       expect(after[NEST_CLIENT_ID]).toEqual([...Array(PARTITIONS).keys()]);
       await produce(topic, 'after', PER_PARTITION / 2);
-      await waitUntil(
-        () => distinct(nest.handled, peer.handled).size >= PARTITIONS * PER_PARTITION,
-        30_000,
-        () =>
-          `handled ${distinct(nest.handled, peer.handled).size} of ${PARTITIONS * PER_PARTITION}`,
-      );
+      await handledAll(PER_PARTITION, nest, peer);
 
-      expect([...distinct(nest.handled, peer.handled)].sort()).toEqual(allRecords(PER_PARTITION));
+      expect([...distinct(nest, peer.handled)].sort()).toEqual(allRecords(PER_PARTITION));
       // Everything written after the peer left went to Nest, including the peer's old partitions.
-      const late = nest.handled.filter(({ offset }) => offset >= PER_PARTITION / 2);
+      const late = nest.filter(({ offset }) => offset >= PER_PARTITION / 2);
       expect(distinct(late).size).toBe(PARTITIONS * (PER_PARTITION / 2));
       expect(new Set(late.map(({ partition }) => partition))).toEqual(
         new Set([...Array(PARTITIONS).keys()]),
       );
-      const again = nest.handled.length + peer.handled.length - PARTITIONS * PER_PARTITION;
+      const again = nest.length + peer.handled.length - PARTITIONS * PER_PARTITION;
       console.info(
         `[mixed group, ${kind} leaves] before: Nest ${before[NEST_CLIENT_ID].join(',')}, ${kind} ${before[peerClientId].join(',')} (${handledByPeer} records); after: Nest ${after[NEST_CLIENT_ID].join(',')}; ${again} record(s) handled twice`,
       );
     });
 
     it('KafkaClient.receiveMessage joins a group the peer is in: range, disjoint shares, none lost', async () => {
-      const { topic, groupId } = await setUp('pull');
-      const peer = await GroupPeer.start(kind, { topic, groupId });
-      await stableSplit(groupId, topic, [peerClientId], peer);
+      const { topic, groupId, peer } = await peerAlone('pull');
       const client = plaintextClient({ sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300 });
       try {
         const received: HandledRecord[] = [];
+        let stopped = false;
         const receive = async (): Promise<void> => {
           const message = await client.receiveMessage(topic, { groupId, timeoutMs: 200 });
           if (message)
@@ -325,19 +334,15 @@ describe.each<PeerKind>(['java', 'kcat', 'kafka-python'])(
         await receive(); // joins the group
         const group = await stableSplit(groupId, topic, [peerClientId, NEST_CLIENT_ID], peer);
         expect(group.protocol).toBe('range');
-        const split = splitOf(group);
-        expect(split).toEqual(standardSplit(group, topic));
-
-        await produce(topic, 'pull');
-        const deadline = Date.now() + 30_000;
-        while (distinct(received, peer.handled).size < PARTITIONS * PER_PARTITION) {
-          if (Date.now() > deadline) throw new Error(`received ${received.length}\n${peer.tail()}`);
-          await receive();
+        const receiving = (async () => {
+          while (!stopped) await receive();
+        })().catch(() => undefined);
+        try {
+          await expectSharesOf(`receiveMessage after ${kind}`, topic, group, received, peer);
+        } finally {
+          stopped = true;
+          await receiving;
         }
-        expectDisjointShares(split, peerClientId, received, peer);
-        console.info(
-          `[mixed group, receiveMessage after ${kind}] ${group.protocol}: KafkaClient ${split[NEST_CLIENT_ID].join(',')} (${received.length} records), ${kind} ${split[peerClientId].join(',')} (${peer.handled.length} records)`,
-        );
       } finally {
         await client.close();
       }
@@ -345,41 +350,24 @@ describe.each<PeerKind>(['java', 'kcat', 'kafka-python'])(
 
     if (kind === 'java') {
       it('a Java member offering only roundrobin: the group agrees on roundrobin and splits it as Java does', async () => {
-        const { topic, groupId } = await setUp('roundrobin');
-        const peer = await GroupPeer.start(kind, { topic, groupId, strategy: 'roundrobin' });
-        await stableSplit(groupId, topic, [peerClientId], peer);
-        const nest = await startNest(topic, groupId);
-        apps.push(nest.app);
-        const group = await stableSplit(groupId, topic, [peerClientId, NEST_CLIENT_ID], peer);
+        const alone = await peerAlone('roundrobin', 'roundrobin');
+        const { nest, group } = await nestJoins(alone);
         expect(group.protocol).toBe('roundrobin');
-        const split = splitOf(group);
-        expect(split).toEqual(standardSplit(group, topic));
-
-        await produce(topic, 'roundrobin');
-        await handledAll(PER_PARTITION, nest.handled, peer);
-        expectDisjointShares(split, peerClientId, nest.handled, peer);
-        console.info(
-          `[mixed group, java roundrobin] Nest ${split[NEST_CLIENT_ID].join(',')}, java ${split[peerClientId].join(',')}`,
-        );
+        await expectSharesOf('java roundrobin', alone.topic, group, nest, alone.peer);
       });
 
       it("kafkajs's own RoundRobinAssigner alone (the old default) cannot join: start-up fails naming the setting", async () => {
-        const { topic, groupId } = await setUp('old-default');
-        const peer = await GroupPeer.start(kind, { topic, groupId });
-        await stableSplit(groupId, topic, [peerClientId], peer);
-        const failure = await startNest(topic, groupId, ['kafkajs-roundrobin']).then(
-          ({ app }) => {
-            apps.push(app);
-            return undefined;
-          },
+        const alone = await peerAlone('old-default');
+        const failure = await nestJoins(alone, ['kafkajs-roundrobin']).then(
+          () => undefined,
           (error: unknown) => error as Error,
         );
         expect(failure?.message).toContain('INCONSISTENT_GROUP_PROTOCOL');
         expect(failure?.message).toContain('partitionAssigners');
         // The peer kept its partitions.
-        expect(
-          splitOf(await stableSplit(groupId, topic, [peerClientId], peer))[peerClientId],
-        ).toEqual([...Array(PARTITIONS).keys()]);
+        const { topic, groupId, peer } = alone;
+        const split = splitOf(await stableSplit(groupId, topic, [peerClientId], peer));
+        expect(split[peerClientId]).toEqual([...Array(PARTITIONS).keys()]);
       });
     }
   },

@@ -1,20 +1,7 @@
-import {
-  AssignerProtocol,
-  PartitionAssigners,
-  type Cluster,
-  type PartitionMetadata,
-} from 'kafkajs';
+import { AssignerProtocol, PartitionAssigners, type Cluster } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { partitionMetadata as metadata } from '../kafka-fakes';
 import { toKafkaJsPartitionAssigners } from '../../../../../lib/transports/kafka/assigners/kafkajs-partition-assigners';
-
-const metadata = (count: number): PartitionMetadata[] =>
-  Array.from({ length: count }, (_, partitionId) => ({
-    partitionId,
-    leader: 1,
-    replicas: [1],
-    isr: [1],
-    partitionErrorCode: 0,
-  }));
 
 /** A cluster whose metadata holds `known`; `addMultipleTargetTopics` brings in `later`. */
 function fakeCluster(
