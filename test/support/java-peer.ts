@@ -69,3 +69,33 @@ export async function spawnJavaPeer(
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
+
+/**
+ * Runs the compiled peer's `mainClass` to its end with `input` on its standard input, and
+ * resolves to what it printed; rejects with its error output when it exits with an error.
+ */
+export async function runJavaPeer(
+  source: string,
+  mainClass: string,
+  args: readonly string[],
+  input: string,
+): Promise<string> {
+  const classpath = await compileJavaPeer(source);
+  const child = execFile('java', ['-cp', classpath, mainClass, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const output = new Promise<string>((resolveOutput, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolveOutput(stdout) : reject(new Error(`java exited ${code}: ${stderr}`)),
+    );
+  });
+  child.stdin?.end(input);
+  return output;
+}

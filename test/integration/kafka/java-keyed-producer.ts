@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { brokerVariable } from '../../support/broker-environment';
-import { compileJavaPeer } from '../../support/java-peer';
+import { runJavaPeer } from '../../support/java-peer';
 
 const SOURCE = resolve(__dirname, 'peers/KeyedProducer.java');
 
@@ -22,24 +21,13 @@ export async function produceWithJavaClient(
   for (const { topic, key, value } of records) {
     if (/[\t\n\r]/.test(topic + key + value)) throw new Error('no tabs or line breaks, please');
   }
-  const classpath = await compileJavaPeer(SOURCE);
-  const child = execFile(
-    'java',
-    ['-cp', classpath, 'KeyedProducer', brokerVariable('KAFKA_BOOTSTRAP_SERVERS')],
-    { encoding: 'utf8', timeout: 60_000 },
+  const output = await runJavaPeer(
+    SOURCE,
+    'KeyedProducer',
+    [brokerVariable('KAFKA_BOOTSTRAP_SERVERS')],
+    records.map(({ topic, key, value }) => `${topic}\t${key}\t${value}\n`).join(''),
   );
-  const output = new Promise<string>((resolvePromise, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: string) => (stdout += chunk));
-    child.stderr?.on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolvePromise(stdout) : reject(new Error(`java exited ${code}: ${stderr}`)),
-    );
-  });
-  child.stdin?.end(records.map(({ topic, key, value }) => `${topic}\t${key}\t${value}\n`).join(''));
-  const lines = (await output).split('\n').filter((line) => line !== '');
+  const lines = output.split('\n').filter((line) => line !== '');
   if (lines.length !== records.length) {
     throw new Error(`the Java producer reported ${lines.length} of ${records.length} records`);
   }

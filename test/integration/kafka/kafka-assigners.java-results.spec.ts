@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type {
@@ -7,7 +6,7 @@ import type {
 } from '../../../lib/transports/kafka/assigners/group-subscription';
 import { assignRange } from '../../../lib/transports/kafka/assigners/range.assigner';
 import { assignRoundRobin } from '../../../lib/transports/kafka/assigners/round-robin.assigner';
-import { compileJavaPeer } from '../../support/java-peer';
+import { runJavaPeer } from '../../support/java-peer';
 
 const SOURCE = resolve(__dirname, 'peers/AssignorResults.java');
 const LAYOUTS = 60;
@@ -75,26 +74,10 @@ type Results = Record<'range' | 'roundrobin', Record<string, string[]>>;
 
 /** What the Java client's assignors give each layout. */
 async function javaResults(all: readonly Layout[]): Promise<Results[]> {
-  const classpath = await compileJavaPeer(SOURCE);
-  const child = execFile('java', ['-cp', classpath, 'AssignorResults'], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const output = new Promise<string>((resolveOutput, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: string) => (stdout += chunk));
-    child.stderr?.on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolveOutput(stdout) : reject(new Error(`java exited ${code}: ${stderr}`)),
-    );
-  });
-  child.stdin?.end(all.map(asInput).join(''));
+  const output = await runJavaPeer(SOURCE, 'AssignorResults', [], all.map(asInput).join(''));
   const results: Results[] = [];
   let current: Results = { range: {}, roundrobin: {} };
-  for (const line of (await output).split('\n')) {
+  for (const line of output.split('\n')) {
     if (line === '') continue;
     if (line === 'end') {
       results.push(current);
