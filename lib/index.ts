@@ -159,6 +159,7 @@ export type {
   KafkaLogLevel,
   KafkaLogSink,
   KafkaPartitioner,
+  KafkaPartitionAssigner,
 } from './transports/kafka/kafka-client-options.interface';
 export { KAFKAJS_LOG_CONTEXT, NestKafkaLogSink } from './transports/kafka/nest-kafka-log-sink';
 export { consoleKafkaLogSink } from './transports/kafka/kafka-log-creator';

@@ -1,4 +1,5 @@
 import type { UnhandledAction } from '../dispatch/unhandled-policy';
+import type { KafkaPartitionAssigner } from '../transports/kafka/kafka-client-options.interface';
 import type { RetryOptions } from './retry-options.interface';
 
 /** An SQS queue this app consumes. */
@@ -43,6 +44,13 @@ export interface KafkaConsumerOptions {
   members?: number;
   /** Where a new group starts. Default true (earliest), as the Python client does. */
   fromBeginning?: boolean;
+  /**
+   * The group strategies this topic's members offer, most preferred first: 'range', 'roundrobin'
+   * (as the Java, Rust and Python clients name and deal them) and 'kafkajs-roundrobin'. Default
+   * `kafka.partitionAssigners`, itself by default all three in that order. Every member of the
+   * group, whichever client it runs, must offer one of them.
+   */
+  partitionAssigners?: readonly KafkaPartitionAssigner[];
   /** What becomes of a valid message no handler takes, for this topic; overrides the module's `unhandled`. */
   unhandled?: UnhandledAction;
 }

@@ -41,6 +41,7 @@ export const KAFKA_CONSUMER_OPTION_KEYS: OptionKeys<KafkaConsumerOptions> = {
   partitionsConcurrency: true,
   members: true,
   fromBeginning: true,
+  partitionAssigners: true,
   unhandled: true,
 };
 

@@ -11,6 +11,7 @@ import type {
 } from '../interfaces/consumer-options.interface';
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
 import { TRANSPORT_NAMES, type TransportName } from '../interfaces/transport-name';
+import { resolvePartitionAssigners } from '../transports/kafka/assigners/kafka-partition-assigners';
 import { defaultDeadLetterDestination, defaultKafkaGroupId } from './consumer-defaults';
 import {
   CONSUMERS_OPTION_KEYS,
@@ -198,6 +199,10 @@ function resolveKafkaConsumer(
     ),
     members: wholeNumber(consumer.members ?? 1, `${setting}.members`, 1, 64),
     fromBeginning: consumer.fromBeginning ?? true,
+    partitionAssigners: resolvePartitionAssigners(
+      consumer.partitionAssigners,
+      `${setting}.partitionAssigners`,
+    ),
   };
 }
 

@@ -6,7 +6,10 @@ import type {
 } from '../interfaces/consumer-options.interface';
 import type { ConsumerFailureBehaviour } from '../interfaces/message-bus-module-options.interface';
 import type { MessageTypeDefinition } from '../message/message-type-registry';
-import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
+import type {
+  KafkaClientOptions,
+  KafkaPartitionAssigner,
+} from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
 import type { TransportName } from '../interfaces/transport-name';
 
@@ -20,8 +23,10 @@ export interface ResolvedSqsConsumer extends Required<
 }
 
 export interface ResolvedKafkaConsumer extends Required<
-  Omit<KafkaConsumerOptions, 'retry' | 'unhandled'>
+  Omit<KafkaConsumerOptions, 'retry' | 'unhandled' | 'partitionAssigners'>
 > {
+  /** The consumer's own `partitionAssigners`; unset means the client's `kafka.partitionAssigners`. */
+  partitionAssigners?: readonly KafkaPartitionAssigner[];
   retry: RetryPolicy;
   /** The consumer's `unhandled`, else the module's, else the default, per kind of message. */
   unhandled: UnhandledPolicy;

@@ -4,7 +4,8 @@
 #   kafka - Apache Kafka 4.x, single KRaft node (broker + controller),
 #           jars resolved from Maven Central
 #   sqs   - ElasticMQ (SQS-compatible), jars resolved from Maven Central
-#   moto  - moto's server (a second SQS implementation), from PyPI
+#   moto  - moto's server (a second SQS implementation), from PyPI; its
+#           virtualenv also gets kafka-python, a peer of the Kafka tests
 #
 # usage: brokers.sh up|down|status|env [kafka] [sqs|elasticmq] [moto]
 #   up      start the named brokers (default: all), reusing any that already
@@ -26,6 +27,9 @@ HOST=127.0.0.1 # every listener binds to loopback only
 KAFKA_VERSION=${KAFKA_VERSION:-4.4.0}
 ELASTICMQ_VERSION=${ELASTICMQ_VERSION:-1.7.1}
 MOTO_VERSION=${MOTO_VERSION:-5.2.5}
+# kafka-python, the Python client's Kafka library, as a consumer-group peer in the Kafka
+# tests: installed into moto's virtualenv, at the version the Python client runs on.
+KAFKA_PYTHON_VERSION=${KAFKA_PYTHON_VERSION:-2.3.0}
 # Log4j for Kafka versions whose pom brings none (4.0.x).
 LOG4J_FALLBACK_VERSION=2.24.3
 
@@ -553,6 +557,22 @@ moto_venv() {
   touch "$MOTO_VENV/.moto-$MOTO_VERSION"
 }
 
+kafka_python_ready() {
+  "$MOTO_VENV/bin/python" -c "import sys, kafka; sys.exit(kafka.__version__ != '$KAFKA_PYTHON_VERSION')" >/dev/null 2>&1
+}
+
+# Adds kafka-python to moto's virtualenv (made first if missing), leaving moto as it is.
+kafka_python() {
+  kafka_python_ready && return 0
+  [ -x "$MOTO_VENV/bin/pip" ] || moto_venv
+  say "kafka-python: installing kafka-python==$KAFKA_PYTHON_VERSION into $MOTO_VENV"
+  "$MOTO_VENV/bin/pip" install -q --disable-pip-version-check "kafka-python==$KAFKA_PYTHON_VERSION" \
+    >"$MOTO_DIR/pip-kafka-python.log" 2>&1 || {
+    tail -n 20 "$MOTO_DIR/pip-kafka-python.log" >&2
+    die "kafka-python: installing into the virtualenv failed (see $MOTO_DIR/pip-kafka-python.log)"
+  }
+}
+
 moto_start() {
   local pid
   if moto_answers; then
@@ -618,6 +638,7 @@ cmd_up() {
   [ $WANT_KAFKA = 0 ] || kafka_start
   [ $WANT_SQS = 0 ] || sqs_start
   if [ -n "$venv_job" ]; then wait "$venv_job" || exit 1; fi
+  [ $WANT_KAFKA = 0 ] || kafka_python
   [ $WANT_MOTO = 0 ] || moto_start
   [ $WANT_KAFKA = 0 ] || kafka_wait
   [ $WANT_SQS = 0 ] || sqs_wait

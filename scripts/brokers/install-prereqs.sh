@@ -20,6 +20,7 @@ check unzip unzip                    # brokers.sh checks the Kafka jar
 check kcat kcat                      # interop peer for the Kafka tests
 check java openjdk-17-jre-headless   # Kafka 4.x brokers need Java 17+
 check keytool openjdk-17-jre-headless
+check javac openjdk-17-jdk-headless  # compiles the Java client peers of the Kafka tests
 check mvn maven                      # resolves the broker jars
 check python3 python3
 

@@ -13,6 +13,14 @@ export type KafkaSaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
  */
 export type KafkaPartitioner = 'murmur2' | 'crc32';
 
+/**
+ * A consumer group strategy a consumer offers, by the protocol name other clients know:
+ * `range` and `roundrobin` are the Java client's `RangeAssignor` and `RoundRobinAssignor`
+ * (librdkafka and kafka-python name and deal them alike); `kafkajs-roundrobin` is kafkajs's own
+ * `RoundRobinAssigner`, which no other client offers.
+ */
+export type KafkaPartitionAssigner = 'range' | 'roundrobin' | 'kafkajs-roundrobin';
+
 /** How much of kafkajs's own logging reaches the log sink. */
 export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -82,6 +90,16 @@ export interface KafkaClientOptions {
    * spread over the partitions either way.
    */
   partitioner?: KafkaPartitioner;
+  /**
+   * The group strategies every consumer of this client offers, most preferred first, unless its
+   * `consumers.kafka[].partitionAssigners` says otherwise; `receiveMessage` uses these. Default
+   * `['range', 'roundrobin', 'kafkajs-roundrobin']`: the first two are what the Java, Rust
+   * (librdkafka) and Python (kafka-python) clients offer by default, so a group shared with them
+   * agrees on `range`; the last lets a member of an earlier version of this library (which
+   * offers only kafkajs's `RoundRobinAssigner`) share a group with this one during an upgrade.
+   * Every member of a group must offer at least one strategy in common.
+   */
+  partitionAssigners?: readonly KafkaPartitionAssigner[];
   /** Consumer group session timeout in milliseconds. Default 30000. */
   sessionTimeoutMs?: number;
   /** Consumer heartbeat interval in milliseconds; below a third of `sessionTimeoutMs`. Default 3000. */

@@ -10,10 +10,15 @@ import {
 import type {
   KafkaClientOptions,
   KafkaLogLevel,
+  KafkaPartitionAssigner,
   KafkaPartitioner,
   KafkaSaslMechanism,
   KafkaSecurityProtocol,
 } from './kafka-client-options.interface';
+import {
+  KAFKA_DEFAULT_PARTITION_ASSIGNERS,
+  resolvePartitionAssigners,
+} from './assigners/kafka-partition-assigners';
 import { toKafkaJsLogLevel } from './kafka-log-creator';
 import { KAFKA_PARTITIONERS } from './kafka-partitioners';
 import {
@@ -73,6 +78,7 @@ const KAFKA_CLIENT_OPTION_KEYS: OptionKeys<KafkaClientOptions> = {
   requestTimeoutMs: true,
   sendRetries: true,
   partitioner: true,
+  partitionAssigners: true,
   sessionTimeoutMs: true,
   heartbeatIntervalMs: true,
   maxWaitTimeMs: true,
@@ -118,6 +124,8 @@ export interface KafkaConnectionSettings {
   readonly requestTimeoutMs: number;
   readonly sendRetries: number;
   readonly partitioner: KafkaPartitioner;
+  /** What each consumer offers its group unless its own `partitionAssigners` is set. */
+  readonly partitionAssigners: readonly KafkaPartitionAssigner[];
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly maxWaitTimeMs: number;
@@ -200,6 +208,9 @@ export function resolveKafkaConnectionSettings(
       1,
     ),
     partitioner: resolvePartitioner(options.partitioner),
+    partitionAssigners:
+      resolvePartitionAssigners(options.partitionAssigners, 'kafka.partitionAssigners') ??
+      KAFKA_DEFAULT_PARTITION_ASSIGNERS,
     ...resolveGroupTimings(options),
     maxWaitTimeMs: resolveInteger(
       options.maxWaitTimeMs,

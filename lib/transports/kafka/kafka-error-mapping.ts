@@ -37,6 +37,8 @@ const CONNECTION_NAMES = new Set([
   'KafkaJSNoBrokerAvailableError',
 ]);
 const MAX_DETAIL = 300;
+const NO_COMMON_STRATEGY =
+  "the group's other members offer none of the strategies this consumer offers: set partitionAssigners (consumers.kafka[] or kafka) to include one of theirs, such as 'range' or 'roundrobin' (the Java, Rust and Python clients' defaults)";
 
 /**
  * The authentication or connection failure inside a kafkajs error, if that is what it is:
@@ -145,13 +147,18 @@ export function toKafkaConsumerError(
   const connect = toKafkaConnectFailure(error, context);
   if (connect) return connect;
   const { top, typed, root } = describe(error);
+  const type = typed ? String(typed.type) : undefined;
+  const detail = detailOf(root, context);
   return new KafkaConsumerError(
     {
       topic,
       groupId,
       kafkaError: nameOf(top),
-      kafkaErrorType: typed ? String(typed.type) : undefined,
-      detail: detailOf(root, context),
+      kafkaErrorType: type,
+      detail:
+        type === 'INCONSISTENT_GROUP_PROTOCOL'
+          ? `${detail ?? type}; ${NO_COMMON_STRATEGY}`
+          : detail,
     },
     { cause: error },
   );

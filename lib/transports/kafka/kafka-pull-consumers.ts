@@ -1,3 +1,4 @@
+import { toKafkaJsPartitionAssigners } from './assigners/kafkajs-partition-assigners';
 import type { KafkaConnections } from './kafka-connections';
 import { toKafkaConsumerError } from './kafka-error-mapping';
 import { KafkaPullConsumer } from './kafka-pull-consumer';
@@ -36,6 +37,7 @@ export class KafkaPullConsumers {
         heartbeatInterval: settings.heartbeatIntervalMs,
         maxWaitTimeInMs: settings.maxWaitTimeMs,
         maxBytesPerPartition: KAFKA_MAX_BYTES_PER_PARTITION,
+        partitionAssigners: toKafkaJsPartitionAssigners(settings.partitionAssigners),
       }),
       topic,
       groupId,

@@ -16,6 +16,7 @@ import { errorText, kafkaErrorContextOf } from './consumer/kafka-error-context';
 import { KafkaGroupGeneration } from './consumer/kafka-group-generation';
 import { KafkaMessageProcessor } from './consumer/kafka-message.processor';
 import { KafkaRetryWaits } from './consumer/kafka-retry-waits';
+import { toKafkaJsPartitionAssigners } from './assigners/kafkajs-partition-assigners';
 import { toKafkaConsumerError } from './kafka-error-mapping';
 import { KafkaGroupMembership } from './kafka-group-membership';
 import type { KafkaClient } from './kafka.client';
@@ -126,6 +127,9 @@ export class KafkaConsumer implements RunningConsumer {
       heartbeatInterval: heartbeatIntervalMs,
       maxWaitTimeInMs: maxWaitTimeMs,
       retry: { ...KAFKA_CONSUMER_RETRY },
+      partitionAssigners: toKafkaJsPartitionAssigners(
+        this.subscription.partitionAssigners ?? this.client.settings.partitionAssigners,
+      ),
     });
     this.consumer = consumer;
     this.listen(consumer);

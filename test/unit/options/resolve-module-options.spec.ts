@@ -111,6 +111,7 @@ describe('resolveModuleOptions: unknown keys', () => {
             partitionsConcurrency: 1,
             members: 2,
             fromBeginning: false,
+            partitionAssigners: ['roundrobin'],
             unhandled: 'dead-letter',
           },
         ],
@@ -221,5 +222,29 @@ describe('resolveModuleOptions: defaults and shared checks', () => {
       configurationError(() => resolveKafkaConnectionSettings({ ...KAFKA, producerId: '' }))
         .message,
     ).toMatch(/kafka\.producerId must be a non-blank string \(the client id the brokers see\)$/);
+  });
+});
+
+describe('resolveModuleOptions: partitionAssigners', () => {
+  it("is a per-consumer option; unset means the kafka section's", () => {
+    const resolved = resolveWith({
+      kafka: KAFKA,
+      consumers: { kafka: [{ topic: 'a', partitionAssigners: ['roundrobin'] }, { topic: 'b' }] },
+    });
+    expect(resolved.kafkaConsumers.map((c) => c.partitionAssigners)).toEqual([
+      ['roundrobin'],
+      undefined,
+    ]);
+  });
+
+  it('names the consumer in the error for a wrong value', () => {
+    const error = configurationError(() =>
+      resolveWith({
+        kafka: KAFKA,
+        consumers: { kafka: [{ topic: 'a', partitionAssigners: ['cooperative-sticky'] }] },
+      }),
+    );
+    expect(error.setting).toBe('consumers.kafka[0].partitionAssigners');
+    expect(error.message).toContain('lists "cooperative-sticky", which is not one of');
   });
 });

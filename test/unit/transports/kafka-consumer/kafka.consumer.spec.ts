@@ -1,6 +1,6 @@
 import { DEFAULT_UNHANDLED_POLICY } from '../../../../lib/dispatch/unhandled-policy';
 import { Logger } from '@nestjs/common';
-import type { Message } from 'kafkajs';
+import type { Message, PartitionAssigner } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DispatchOutcome } from '../../../../lib/dispatch/delivery-outcome';
 import { RetryPolicy } from '../../../../lib/dispatch/retry-policy';
@@ -33,6 +33,7 @@ const subscription: ResolvedKafkaConsumer = {
 function setup(
   outcome: (delivery: InboundDelivery) => Promise<DispatchOutcome> = async () => handled(),
   configure: (fake: FakeKafkaConsumer) => void = () => undefined,
+  resolved: ResolvedKafkaConsumer = subscription,
 ) {
   let fake!: FakeKafkaConsumer;
   const sent: Array<{ topic: string; acks?: number; messages: Message[] }> = [];
@@ -43,6 +44,7 @@ function setup(
       sessionTimeoutMs: 6_000,
       heartbeatIntervalMs: 1_000,
       maxWaitTimeMs: 100,
+      partitionAssigners: ['range', 'roundrobin', 'kafkajs-roundrobin'],
     },
     createKafka: vi.fn(() => ({
       consumer: (config: Record<string, unknown>) => {
@@ -57,8 +59,16 @@ function setup(
     })),
   } as unknown as KafkaClient;
   const handler = vi.fn(outcome);
-  const consumer = new KafkaConsumer(client, subscription, handler);
+  const consumer = new KafkaConsumer(client, resolved, handler);
   return { consumer, client, handler, sent, fake: () => fake };
+}
+
+/** The protocol names the consumer offers its group, in order. */
+function assignerNames(fake: FakeKafkaConsumer): string[] {
+  const assigners = fake.config.partitionAssigners as PartitionAssigner[];
+  return assigners.map(
+    (assigner) => assigner({ cluster: {} as never, groupId: 'g', logger: {} as never }).name,
+  );
 }
 
 describe('KafkaConsumer', () => {
@@ -88,6 +98,7 @@ describe('KafkaConsumer', () => {
       maxWaitTimeInMs: 100,
     });
     expect(fake().subscribed).toEqual({ topics: ['payments'], fromBeginning: true });
+    expect(assignerNames(fake())).toEqual(['range', 'roundrobin', 'RoundRobinAssigner']);
     expect(fake().runConfig).toMatchObject({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -104,6 +115,16 @@ describe('KafkaConsumer', () => {
     expect(logs.log).toHaveBeenCalledWith(
       'Kafka consumer of payments joined group payments_consumer_group: partitions 0, 1',
     );
+  });
+
+  it("offers its own partitionAssigners, in its order, over the client's", async () => {
+    const { consumer, fake } = setup(undefined, undefined, {
+      ...subscription,
+      partitionAssigners: ['roundrobin', 'range'],
+    });
+    await consumer.start();
+    expect(assignerNames(fake())).toEqual(['roundrobin', 'range']);
+    await consumer.stop(0);
   });
 
   it('refuses a dead-letter topic that is the consumed topic itself', () => {

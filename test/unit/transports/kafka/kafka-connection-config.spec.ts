@@ -301,3 +301,29 @@ describe('kafkajs config', () => {
     expect(configError(() => plaintext(options as KafkaClientOptions)).setting).toBe(setting);
   });
 });
+
+describe('partitionAssigners', () => {
+  it("defaults to range, then roundrobin (every peer's defaults), then kafkajs's own", () => {
+    expect(plaintext().partitionAssigners).toEqual(['range', 'roundrobin', 'kafkajs-roundrobin']);
+  });
+
+  it('keeps a list as given, in its order', () => {
+    expect(plaintext({ partitionAssigners: ['roundrobin', 'range'] }).partitionAssigners).toEqual([
+      'roundrobin',
+      'range',
+    ]);
+  });
+
+  it.each([
+    [[], 'must be a non-empty list'],
+    ['range', 'must be a non-empty list'],
+    [['range', 'sticky'], 'lists "sticky", which is not one of'],
+    [['RoundRobinAssigner'], 'lists "RoundRobinAssigner", which is not one of'],
+    [['range', 'range'], "lists 'range' twice"],
+  ])('refuses %j in one sentence naming kafka.partitionAssigners', (value, problem) => {
+    const error = configError(() => plaintext({ partitionAssigners: value as never }));
+    expect(error.setting).toBe('kafka.partitionAssigners');
+    expect(error.message).toContain(problem);
+    expect(error.message.split('. ')).toHaveLength(1);
+  });
+});

@@ -1,4 +1,20 @@
-import type { Consumer, ConsumerRunConfig, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type {
+  Consumer,
+  ConsumerRunConfig,
+  EachBatchPayload,
+  KafkaMessage,
+  PartitionMetadata,
+} from 'kafkajs';
+
+/** The metadata of a topic's `count` partitions, all led by broker 1. */
+export const partitionMetadata = (count: number): PartitionMetadata[] =>
+  Array.from({ length: count }, (_, partitionId) => ({
+    partitionId,
+    leader: 1,
+    replicas: [1],
+    isr: [1],
+    partitionErrorCode: 0,
+  }));
 
 type Listener = (event: { payload: unknown }) => void;
 

@@ -1,15 +1,7 @@
-import { Partitioners, type PartitionMetadata } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { KafkaPartitionRecorder } from '../../../../lib/transports/kafka/kafka-partition-recorder';
-
-const metadata = (count: number): PartitionMetadata[] =>
-  Array.from({ length: count }, (_, partitionId) => ({
-    partitionId,
-    leader: 1,
-    replicas: [1],
-    isr: [1],
-    partitionErrorCode: 0,
-  }));
+import { partitionMetadata as metadata } from './kafka-fakes';
 
 describe('KafkaPartitionRecorder', () => {
   it('gives keyed messages the partition kafkajs (and Java) would, and remembers it', () => {
