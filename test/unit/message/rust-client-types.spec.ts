@@ -24,7 +24,7 @@ import {
   PLATFORM_NOTIFICATION_EVENTS,
   thrown,
 } from './message-samples';
-import { RUST_SAMPLES, rustMessage } from './rust-samples';
+import { RUST_SAMPLES, rustMessage } from '../../support/rust-samples';
 
 const base = { source: 'RELAY_SERVICE', serviceToken: 't.jwt.sig' };
 
