@@ -24,7 +24,7 @@ const LEAVE_TIMEOUT_MS = 20_000;
 const running = new Set<GroupPeer>();
 
 /** The Python of the virtualenv brokers.sh fills (moto, boto3 and kafka-python). */
-function peerPython(): string {
+export function peerPython(): string {
   const cache = process.env.MESSAGE_BUS_CACHE ?? join(homedir(), '.cache', 'nestjs-message-bus');
   const python = join(cache, 'moto-venv', 'bin', 'python');
   if (!existsSync(python)) {

@@ -4,6 +4,7 @@ field order, sent as json.dumps(message) with its default separators and ASCII e
 
 usage: boto3_peer.py send QUEUE_URL IDEMPOTENCY_KEY
        boto3_peer.py send-raw QUEUE_URL BODY
+       boto3_peer.py send-all QUEUE_URL MESSAGES_JSON   (a JSON array of envelopes, each sent as json.dumps)
        boto3_peer.py receive QUEUE_URL
 Prints one JSON object on stdout. Reads the endpoint from SQS_ENDPOINT_URL.
 """
@@ -51,6 +52,16 @@ def send_raw(queue_url, body):
     return {"message_id": response["MessageId"], "body": body}
 
 
+def send_all(queue_url, messages_json):
+    client = sqs()
+    sent = []
+    for message in json.loads(messages_json):
+        body = json.dumps(message)
+        response = client.send_message(QueueUrl=queue_url, MessageBody=body, DelaySeconds=0)
+        sent.append({"message_id": response["MessageId"], "body": body})
+    return {"sent": sent}
+
+
 def receive(queue_url):
     client = sqs()
     response = client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=1, WaitTimeSeconds=10)
@@ -72,7 +83,7 @@ def receive(queue_url):
 
 if __name__ == "__main__":
     command, queue_url, *rest = sys.argv[1:]
-    commands = {"send": send, "send-raw": send_raw, "receive": receive}
+    commands = {"send": send, "send-raw": send_raw, "send-all": send_all, "receive": receive}
     if command not in commands:
-        sys.exit(f"unknown command {command!r}: use send, send-raw or receive")
+        sys.exit(f"unknown command {command!r}: use send, send-raw, send-all or receive")
     print(json.dumps(commands[command](queue_url, *rest)))
