@@ -1,9 +1,8 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConsumerOrchestrator, MessageBusModule } from 'nestjs-message-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqsEndpoint } from '../../support/broker-environment';
 import { rustMessage } from '../../support/rust-samples';
-import { ACCOUNT_ID, boto3Peer, DUMMY_CREDENTIALS } from '../sqs/sqs-test-kit';
+import { boto3Peer, emulatorSqsOptions } from '../sqs/sqs-test-kit';
 import {
   expectedFromRust,
   HANDLED,
@@ -49,11 +48,7 @@ describe('a Nest consumer on a queue boto3 writes to in both peers’ dialects',
       imports: [
         MessageBusModule.forRoot({
           transport: 'sqs',
-          sqs: {
-            queueUrl: `${sqsEndpoint()}/${ACCOUNT_ID}`,
-            region: 'eu-west-1',
-            credentials: DUMMY_CREDENTIALS,
-          },
+          sqs: emulatorSqsOptions(),
           consumers: {
             sqs: [
               {

@@ -14,13 +14,18 @@ export const ACCOUNT_ID = '000000000000';
 export const DUMMY_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const SERVICE_TOKEN = 'integration.service.token';
 
-/** A client for the emulator this project targets (ElasticMQ, or moto under integration-moto). */
-export function integrationClient(): SqsClient {
-  return new SqsClient({
+/** Client settings for the emulator this project targets (ElasticMQ, or moto under integration-moto). */
+export function emulatorSqsOptions() {
+  return {
     queueUrl: `${sqsEndpoint()}/${ACCOUNT_ID}`,
     region: 'eu-west-1',
     credentials: DUMMY_CREDENTIALS,
-  });
+  };
+}
+
+/** A client for the emulator this project targets. */
+export function integrationClient(): SqsClient {
+  return new SqsClient(emulatorSqsOptions());
 }
 
 export function paymentMessage(reference = 'P123', idempotencyKey?: string): MessageBusMessage {
