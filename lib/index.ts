@@ -86,6 +86,7 @@ export type { RetryOptions } from './interfaces/retry-options.interface';
 export type { MessageHandlerOptions } from './interfaces/message-handler-metadata.interface';
 export {
   MessageBusPublisher,
+  type BuildMessageOptions,
   type PublisherPublishOptions,
 } from './publisher/message-bus.publisher';
 export { ConsumerOrchestrator } from './runtime/consumer.orchestrator';
@@ -98,6 +99,17 @@ export { OnInstruction } from './decorators/on-instruction.decorator';
 export { OnEvent } from './decorators/on-event.decorator';
 export { MessageMeta, BusMessage } from './decorators/message-meta.decorator';
 export { MessageBusContext } from './dispatch/message-bus.context';
+export { TokenClaims } from './trust/token-claims.decorator';
+export type { VerifiedToken } from './trust/verified-token';
+export type { TokenCheck } from './trust/token-check';
+export type {
+  JwksKeySourceOptions,
+  PublicKeyOptions,
+  TokenVerificationOptions,
+} from './trust/token-verification-options.interface';
+export { resolveServiceToken, type ServiceTokenSource } from './trust/service-token';
+export { TokenVerificationError } from './errors/token-verification.error';
+export { TokenKeySourceUnavailableError } from './errors/token-key-source-unavailable.error';
 export type { DispatchOutcome, RejectionReason } from './dispatch/delivery-outcome';
 export { DeadLetter } from './dispatch/signals/dead-letter.signal';
 export { RetryLater } from './dispatch/signals/retry-later.signal';
@@ -141,7 +153,10 @@ export type {
   SqsVisibilityChange,
 } from './transports/sqs/sqs-batch-result.interface';
 export type { SqsOutgoingMessage } from './transports/sqs/sqs-message-body';
-export { SqsOperationError, type SqsOperationErrorDetails } from './transports/sqs/errors/sqs-operation.error';
+export {
+  SqsOperationError,
+  type SqsOperationErrorDetails,
+} from './transports/sqs/errors/sqs-operation.error';
 export { SqsQueueDoesNotExistError } from './transports/sqs/errors/sqs-queue-does-not-exist.error';
 export { SqsBatchError } from './transports/sqs/errors/sqs-batch.error';
 export { SqsInvalidArgumentError } from './transports/sqs/errors/sqs-invalid-argument.error';

@@ -107,6 +107,7 @@ export class MessageBusModule
   constructor(
     private readonly explorer: MessageHandlerExplorer,
     private readonly registry: MessageHandlerRegistry,
+    @Inject(MESSAGE_BUS_RESOLVED_OPTIONS) private readonly options: ResolvedMessageBusOptions,
     @Optional() @Inject(SqsClient) private readonly sqsClient?: SqsClient,
     @Optional() @Inject(KafkaClient) private readonly kafkaClient?: KafkaClient,
   ) {
@@ -134,6 +135,13 @@ export class MessageBusModule
   /** Registers the handlers the explorer found, before any consumer starts (at bootstrap). */
   onModuleInit(): void {
     for (const handler of this.explorer.explore()) this.registry.add(handler);
+    const unverifiable = this.registry.all().find((handler) => handler.verifyToken);
+    if (unverifiable && this.options.tokenVerification === undefined) {
+      throw new MessageBusConfigurationError(
+        'tokenVerification',
+        `is required because ${unverifiable.name} is declared with { verifyToken: true }: say how tokens are verified`,
+      );
+    }
     for (const handler of this.registry.all()) {
       const from = handler.source ? ` from ${handler.source}` : '';
       this.logger.log(`${handler.kind} ${handler.type}${from} → ${handler.name}`);

@@ -5,6 +5,9 @@ import { MessageValidationError } from '../errors/message-validation.error';
 import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
 import { MessageBusMessage } from '../message/message-bus-message';
 import type { MessageTypeRegistry } from '../message/message-type-registry';
+import { runTokenStage } from '../trust/token-stage';
+import type { TokenVerifier } from '../trust/token-verifier';
+import type { VerifiedToken } from '../trust/verified-token';
 import type { DispatchOutcome } from './delivery-outcome';
 import type { InboundDelivery } from './inbound-delivery.interface';
 import { MessageBusContext } from './message-bus.context';
@@ -16,6 +19,8 @@ import { DEFAULT_UNHANDLED_POLICY, type UnhandledPolicy } from './unhandled-poli
 export interface DispatchTarget {
   readonly name: string;
   readonly invoke: (payload: object, context: MessageBusContext) => Promise<unknown>;
+  /** The handler wants the message's service token verified before it runs. */
+  readonly verifyToken?: boolean;
 }
 
 /** Finds the handlers one message reaches; empty when none listens. */
@@ -39,11 +44,15 @@ export class DeliveryDispatcher {
   constructor(
     private readonly lookup: DispatchTargetLookup,
     private readonly messageTypes: MessageTypeRegistry,
+    /** Set when the module has `tokenVerification`; `verifyAll` is the module's `verifyToken`. */
+    private readonly tokens?: { readonly verifier: TokenVerifier; readonly verifyAll: boolean },
   ) {}
 
+  /** `verifyToken`: the consumer's setting; unset means the module's. */
   async dispatch(
     delivery: InboundDelivery,
     unhandled: UnhandledPolicy = DEFAULT_UNHANDLED_POLICY,
+    verifyToken?: boolean,
   ): Promise<DispatchOutcome> {
     let message: MessageBusMessage;
     try {
@@ -59,9 +68,15 @@ export class DeliveryDispatcher {
     }
 
     const targets = this.lookup(message, delivery.source);
+    let token: VerifiedToken | undefined;
+    if ((verifyToken ?? this.tokens?.verifyAll) === true || targets.some((t) => t.verifyToken)) {
+      const stage = await runTokenStage(this.tokens?.verifier, message);
+      if (!stage.passed) return stage.outcome;
+      token = stage.token;
+    }
     if (targets.length === 0) return this.unhandled(message, delivery.source, unhandled);
 
-    const context = new MessageBusContext(message, delivery);
+    const context = new MessageBusContext(message, delivery, token);
     // Every handler of an event gets its turn even when an earlier one fails; a retry then
     // calls them all again, so event handlers must be idempotent (at-least-once delivery).
     let failure: unknown;

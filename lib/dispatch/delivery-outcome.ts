@@ -9,9 +9,15 @@ import type { MessageBusMessage } from '../message/message-bus-message';
  *   consumer's `unhandled` setting says to dead-letter it
  * - `forbidden`: a guard refused it
  * - `dead-letter-requested`: a handler threw `DeadLetter`
+ * - `unauthenticated`: its `meta_data.token` failed verification (the check is named)
  */
 export type RejectionReason =
-  'invalid-message' | 'unknown-type' | 'no-handler' | 'forbidden' | 'dead-letter-requested';
+  | 'invalid-message'
+  | 'unknown-type'
+  | 'no-handler'
+  | 'forbidden'
+  | 'dead-letter-requested'
+  | 'unauthenticated';
 
 /** What became of one delivery; the settlement policy turns it into ack, retry or dead letter. */
 export type DispatchOutcome =

@@ -3,6 +3,7 @@ import type { MessageBusMessage } from '../message/message-bus-message';
 import type { MetaData } from '../message/meta-data';
 import type { InboundDelivery } from './inbound-delivery.interface';
 import type { TransportName } from '../interfaces/transport-name';
+import type { VerifiedToken } from '../trust/verified-token';
 
 type MessageBusContextArgs = [MessageBusMessage, InboundDelivery];
 
@@ -12,8 +13,17 @@ type MessageBusContextArgs = [MessageBusMessage, InboundDelivery];
  * `context.switchToRpc().getContext()` is this object.
  */
 export class MessageBusContext extends BaseRpcContext<MessageBusContextArgs> {
-  constructor(message: MessageBusMessage, delivery: InboundDelivery) {
+  constructor(
+    message: MessageBusMessage,
+    delivery: InboundDelivery,
+    private readonly verifiedToken?: VerifiedToken,
+  ) {
     super([message, delivery]);
+  }
+
+  /** The service token's claims and header once verified (`verifyToken`); `undefined` otherwise. */
+  getVerifiedToken(): VerifiedToken | undefined {
+    return this.verifiedToken;
   }
 
   getMessage<TPayload extends object = object>(): MessageBusMessage<TPayload> {

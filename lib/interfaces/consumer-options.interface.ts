@@ -22,6 +22,8 @@ export interface SqsConsumerOptions {
   pollers?: number;
   /** What becomes of a valid message no handler takes, for this queue; overrides the module's `unhandled`. */
   unhandled?: UnhandledAction;
+  /** Verify every message's service token on this queue; overrides the module's `verifyToken`. */
+  verifyToken?: boolean;
 }
 
 /** A Kafka topic this app consumes, in a consumer group. */
@@ -53,6 +55,8 @@ export interface KafkaConsumerOptions {
   partitionAssigners?: readonly KafkaPartitionAssigner[];
   /** What becomes of a valid message no handler takes, for this topic; overrides the module's `unhandled`. */
   unhandled?: UnhandledAction;
+  /** Verify every message's service token on this topic; overrides the module's `verifyToken`. */
+  verifyToken?: boolean;
 }
 
 export interface ConsumersOptions {

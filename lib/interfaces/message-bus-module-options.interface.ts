@@ -2,6 +2,8 @@ import type { UnhandledAction } from '../dispatch/unhandled-policy';
 import type { MessageTypeDefinition } from '../message/message-type-registry';
 import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
+import type { ServiceTokenSource } from '../trust/service-token';
+import type { TokenVerificationOptions } from '../trust/token-verification-options.interface';
 import type { TransportName } from './transport-name';
 import type { ConsumersOptions } from './consumer-options.interface';
 
@@ -37,4 +39,21 @@ export interface MessageBusModuleOptions {
    * logs the reason, stops the other consumers and exits the process with code 1.
    */
   onConsumerFailure?: ConsumerFailureBehaviour;
+  /**
+   * How service tokens (`meta_data.token`) are verified: keys (JWKS URL, public keys or HMAC
+   * secret), algorithms, issuer, audience, clock tolerance, required claims, service claim.
+   * Required for any `verifyToken`; on its own it verifies nothing.
+   */
+  tokenVerification?: TokenVerificationOptions;
+  /**
+   * Verify the token of every message on every consumer that does not say otherwise (the
+   * consumer's `verifyToken`), before its handlers run. Default false: only handlers declared
+   * with `{ verifyToken: true }` get verified messages.
+   */
+  verifyToken?: boolean;
+  /**
+   * The token `MessageBusPublisher.build()` puts in `meta_data.token`: a string, or a function
+   * (sync or async) called for each message, to fetch and refresh it.
+   */
+  serviceToken?: ServiceTokenSource;
 }

@@ -6,9 +6,17 @@ export interface MessageHandlerMetadata {
   readonly type: string;
   /** Only messages from this queue or topic; all sources when unset. */
   readonly source?: string;
+  /** Messages reaching this handler have their service token verified first. */
+  readonly verifyToken?: boolean;
 }
 
 export interface MessageHandlerOptions {
   /** Only messages arriving on this queue or topic reach the handler. */
   source?: string;
+  /**
+   * Verify `meta_data.token` (module option `tokenVerification`) before the handler runs: a
+   * message whose token fails is dead-lettered as `unauthenticated`. Default false (unless the
+   * module's or the consumer's `verifyToken` is on).
+   */
+  verifyToken?: boolean;
 }

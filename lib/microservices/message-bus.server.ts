@@ -9,6 +9,7 @@ import { resolveModuleOptions } from '../options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { toHandlerInvocation, type HandlerInvocation } from '../dispatch/handler-invocation';
 import { ConsumerWatchdog } from '../runtime/consumer-watchdog';
+import { tokenStageOf } from '../trust/token-stage';
 import { startConsumers } from '../runtime/start-consumers';
 import { KafkaClient } from '../transports/kafka/kafka.client';
 import { MessageTransports } from '../transports/message-transports';
@@ -60,16 +61,20 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     silenceDefaultRpcErrorLog();
-    const dispatcher = new DeliveryDispatcher((message) => {
-      const handler = this.getHandlerByPattern(message.type);
-      if (!handler) return [];
-      return [
-        {
-          name: `pattern ${message.type}`,
-          invoke: refusalsAsForbidden(toHandlerInvocation(handler)),
-        },
-      ];
-    }, this.registry);
+    const dispatcher = new DeliveryDispatcher(
+      (message) => {
+        const handler = this.getHandlerByPattern(message.type);
+        if (!handler) return [];
+        return [
+          {
+            name: `pattern ${message.type}`,
+            invoke: refusalsAsForbidden(toHandlerInvocation(handler)),
+          },
+        ];
+      },
+      this.registry,
+      tokenStageOf(this.options),
+    );
     try {
       this.consumers = await startConsumers(this.options, this.transports, dispatcher);
       for (const consumer of this.consumers) this.busLogger.log(`Consuming ${consumer.name}`);

@@ -17,6 +17,9 @@ export const MODULE_OPTION_KEYS: OptionKeys<MessageBusModuleOptions & { isGlobal
   unhandled: true,
   shutdownTimeoutMs: true,
   onConsumerFailure: true,
+  tokenVerification: true,
+  verifyToken: true,
+  serviceToken: true,
   isGlobal: true,
 };
 
@@ -31,6 +34,7 @@ export const SQS_CONSUMER_OPTION_KEYS: OptionKeys<SqsConsumerOptions> = {
   visibilityTimeout: true,
   pollers: true,
   unhandled: true,
+  verifyToken: true,
 };
 
 export const KAFKA_CONSUMER_OPTION_KEYS: OptionKeys<KafkaConsumerOptions> = {
@@ -43,6 +47,7 @@ export const KAFKA_CONSUMER_OPTION_KEYS: OptionKeys<KafkaConsumerOptions> = {
   fromBeginning: true,
   partitionAssigners: true,
   unhandled: true,
+  verifyToken: true,
 };
 
 export const RETRY_OPTION_KEYS: OptionKeys<RetryOptions> = {

@@ -135,3 +135,9 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length];
 }
+
+/** true or false, or undefined when unset. */
+export function optionalFlag(value: unknown, setting: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new MessageBusConfigurationError(setting, `must be true or false (got ${shown(value)})`);
+}

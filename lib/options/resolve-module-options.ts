@@ -12,6 +12,7 @@ import type {
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
 import { TRANSPORT_NAMES, type TransportName } from '../interfaces/transport-name';
 import { resolvePartitionAssigners } from '../transports/kafka/assigners/kafka-partition-assigners';
+import { resolveTokenVerification } from '../trust/resolve-token-verification';
 import { defaultDeadLetterDestination, defaultKafkaGroupId } from './consumer-defaults';
 import {
   CONSUMERS_OPTION_KEYS,
@@ -21,7 +22,9 @@ import {
   SQS_CONSUMER_OPTION_KEYS,
 } from './module-option-keys';
 import {
+  isNonBlank,
   optionalChoice,
+  optionalFlag,
   optionalName,
   rejectUnknownKeys,
   requiredName,
@@ -56,12 +59,13 @@ export function resolveModuleOptions(
   const transport = resolveTransport(merged);
   const onMemory = transport === 'memory';
   const unhandled = resolveUnhandled(merged.unhandled, 'unhandled', DEFAULT_UNHANDLED_POLICY);
+  const verifyToken = optionalFlag(merged.verifyToken, 'verifyToken') ?? false;
 
   const sqsConsumers = list(merged.consumers?.sqs, 'consumers.sqs').map((consumer, index) =>
-    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, unhandled),
+    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, unhandled, verifyToken),
   );
   const kafkaConsumers = list(merged.consumers?.kafka, 'consumers.kafka').map((consumer, index) =>
-    resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`, unhandled),
+    resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`, unhandled, verifyToken),
   );
   if (!onMemory && sqsConsumers.length > 0)
     requireSection(merged.sqs, 'sqs', 'consumers.sqs lists queues');
@@ -102,6 +106,39 @@ export function resolveModuleOptions(
     );
   }
 
+  const tokenVerification =
+    merged.tokenVerification === undefined
+      ? undefined
+      : resolveTokenVerification(merged.tokenVerification);
+  if (tokenVerification === undefined) {
+    const asked = [
+      verifyToken ? 'verifyToken' : undefined,
+      ...sqsConsumers.map((c, i) =>
+        c.verifyToken ? `consumers.sqs[${i}].verifyToken` : undefined,
+      ),
+      ...kafkaConsumers.map((c, i) =>
+        c.verifyToken ? `consumers.kafka[${i}].verifyToken` : undefined,
+      ),
+    ].find((setting) => setting !== undefined);
+    if (asked !== undefined) {
+      throw new MessageBusConfigurationError(
+        asked,
+        'needs tokenVerification: say how tokens are verified',
+      );
+    }
+  }
+  const serviceToken = merged.serviceToken;
+  if (
+    serviceToken !== undefined &&
+    typeof serviceToken !== 'function' &&
+    !isNonBlank(serviceToken)
+  ) {
+    throw new MessageBusConfigurationError(
+      'serviceToken',
+      'must be a non-blank string or a function returning one (sync or async)',
+    );
+  }
+
   return {
     transport,
     sqs: merged.sqs,
@@ -112,6 +149,9 @@ export function resolveModuleOptions(
     unhandled,
     shutdownTimeoutMs,
     onConsumerFailure,
+    ...(tokenVerification === undefined ? {} : { tokenVerification }),
+    verifyToken,
+    ...(serviceToken === undefined ? {} : { serviceToken }),
   };
 }
 
@@ -145,6 +185,7 @@ function resolveSqsConsumer(
   consumer: SqsConsumerOptions,
   setting: string,
   moduleUnhandled: UnhandledPolicy,
+  moduleVerifyToken: boolean,
 ): ResolvedSqsConsumer {
   rejectUnknownKeys(consumer, SQS_CONSUMER_OPTION_KEYS, setting);
   const queue = requiredName(consumer?.queue, `${setting}.queue`);
@@ -154,6 +195,7 @@ function resolveSqsConsumer(
     deadLetterQueue: optionalName(consumer.deadLetterQueue, `${setting}.deadLetterQueue`),
     retry: resolveRetry(consumer.retry, `${setting}.retry`),
     unhandled: resolveUnhandled(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
+    verifyToken: optionalFlag(consumer.verifyToken, `${setting}.verifyToken`) ?? moduleVerifyToken,
     concurrency,
     waitTimeSeconds: wholeNumber(
       consumer.waitTimeSeconds ?? 20,
@@ -180,6 +222,7 @@ function resolveKafkaConsumer(
   consumer: KafkaConsumerOptions,
   setting: string,
   moduleUnhandled: UnhandledPolicy,
+  moduleVerifyToken: boolean,
 ): ResolvedKafkaConsumer {
   rejectUnknownKeys(consumer, KAFKA_CONSUMER_OPTION_KEYS, setting);
   const topic = requiredName(consumer?.topic, `${setting}.topic`);
@@ -191,6 +234,7 @@ function resolveKafkaConsumer(
       defaultDeadLetterDestination(topic),
     retry: resolveRetry(consumer.retry, `${setting}.retry`),
     unhandled: resolveUnhandled(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
+    verifyToken: optionalFlag(consumer.verifyToken, `${setting}.verifyToken`) ?? moduleVerifyToken,
     partitionsConcurrency: wholeNumber(
       consumer.partitionsConcurrency ?? 10,
       `${setting}.partitionsConcurrency`,

@@ -12,10 +12,14 @@ import type {
 } from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
 import type { TransportName } from '../interfaces/transport-name';
+import type { ResolvedTokenVerification } from '../trust/resolve-token-verification';
+import type { ServiceTokenSource } from '../trust/service-token';
 
 export interface ResolvedSqsConsumer extends Required<
-  Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry' | 'unhandled'>
+  Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry' | 'unhandled' | 'verifyToken'>
 > {
+  /** The consumer's `verifyToken`, else the module's; unset (tests building one by hand) is the module's. */
+  verifyToken?: boolean;
   deadLetterQueue?: string;
   retry: RetryPolicy;
   /** The consumer's `unhandled`, else the module's, else the default, per kind of message. */
@@ -23,8 +27,10 @@ export interface ResolvedSqsConsumer extends Required<
 }
 
 export interface ResolvedKafkaConsumer extends Required<
-  Omit<KafkaConsumerOptions, 'retry' | 'unhandled' | 'partitionAssigners'>
+  Omit<KafkaConsumerOptions, 'retry' | 'unhandled' | 'partitionAssigners' | 'verifyToken'>
 > {
+  /** The consumer's `verifyToken`, else the module's; unset (tests building one by hand) is the module's. */
+  verifyToken?: boolean;
   /** The consumer's own `partitionAssigners`; unset means the client's `kafka.partitionAssigners`. */
   partitionAssigners?: readonly KafkaPartitionAssigner[];
   retry: RetryPolicy;
@@ -44,4 +50,8 @@ export interface ResolvedMessageBusOptions {
   unhandled: UnhandledPolicy;
   shutdownTimeoutMs: number;
   onConsumerFailure: ConsumerFailureBehaviour;
+  tokenVerification?: ResolvedTokenVerification;
+  /** The module's `verifyToken`, default false. */
+  verifyToken: boolean;
+  serviceToken?: ServiceTokenSource;
 }

@@ -3,7 +3,8 @@ import { MessageBusConfigurationError } from '../errors/message-bus-configuratio
 import { MESSAGE_BUS_RESOLVED_OPTIONS } from '../message-bus.constants';
 import { MessageValidationError } from '../errors/message-validation.error';
 import { looksLikeEnvelope, type OutgoingMessage } from '../message/message-body';
-import { MessageBusMessage } from '../message/message-bus-message';
+import { MessageBusMessage, type CreateMessageOptions } from '../message/message-bus-message';
+import { resolveServiceToken, type ServiceTokenSource } from '../trust/service-token';
 import { MessageTypeRegistry } from '../message/message-type-registry';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { MessageTransports } from '../transports/message-transports';
@@ -13,6 +14,14 @@ import type { TransportName } from '../interfaces/transport-name';
 export interface PublisherPublishOptions extends PublishOptions {
   /** Send on this bus instead of the module's default `transport`. Ignored on the in-memory bus. */
   transport?: Exclude<TransportName, 'memory'>;
+}
+
+/** `MessageBusMessage.create`'s options, the token optional: the module's `serviceToken` fills it. */
+export interface BuildMessageOptions<TPayload extends object = object> extends Omit<
+  CreateMessageOptions<TPayload>,
+  'serviceToken'
+> {
+  serviceToken?: ServiceTokenSource;
 }
 
 /** Sends messages without caring which bus carries them: the module's `transport` decides. */
@@ -43,6 +52,24 @@ export class MessageBusPublisher {
     const name =
       this.options.transport === 'memory' ? 'memory' : (transport ?? this.options.transport);
     return this.transports.get(name).publish(envelope, destination, publishOptions);
+  }
+
+  /**
+   * Builds a message with the module's message types, its `meta_data.token` from `serviceToken`
+   * (this call's, else the module's): a function is called now, so each message gets a fresh token.
+   */
+  async build<TPayload extends object = object>(
+    options: BuildMessageOptions<TPayload>,
+  ): Promise<MessageBusMessage<TPayload>> {
+    const source = options.serviceToken ?? this.options.serviceToken;
+    if (source === undefined) {
+      throw new MessageBusConfigurationError(
+        'serviceToken',
+        'is required to build a message: set it in the module options or pass it to build()',
+      );
+    }
+    const serviceToken = await resolveServiceToken(source);
+    return MessageBusMessage.create({ ...options, serviceToken }, { registry: this.registry });
   }
 
   private toMessage(message: OutgoingMessage): MessageBusMessage {
