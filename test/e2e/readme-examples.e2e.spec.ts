@@ -2,6 +2,9 @@ import { Test } from '@nestjs/testing';
 import { InstructionType, MessageBusMessage } from 'nestjs-message-bus';
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { JwksServer } from '../support/jwks-server';
+import { buildPaymentMessage } from '../support/payment-message';
+import { TOKEN_ISSUER, signToken, signingKey } from '../support/service-tokens';
 import {
   readmeExample as exampleModule,
   readmeExampleLines as codeLines,
@@ -51,6 +54,42 @@ describe('README examples run as written', () => {
     expect(status.message.meta_data.token).toBe('payments.service.token');
     expect(status.message.payload).toMatchObject({ reference: 'R-1', status: 'RECORDED' });
     await app.close();
+  });
+
+  it('verified service tokens: claims reach the handler, bad tokens are dead-lettered, build() fetches the token', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const key = await signingKey('ledger-k1');
+    const issuer = await JwksServer.start([key.publicJwk]);
+    issuer.issuedToken = 'fetched.ledger.token';
+    process.env.SQS_QUEUE_URL = 'http://127.0.0.1:9324/000000000000';
+    process.env.JWKS_URL = issuer.url;
+    process.env.TOKEN_ISSUER = TOKEN_ISSUER;
+    process.env.TOKEN_URL = issuer.tokenUrl;
+    const { AppModule } = (await import(exampleModule('service-tokens'))) as {
+      AppModule: new () => unknown;
+    };
+    const app = await MessageBusTestingModule.useInMemoryBus(
+      Test.createTestingModule({ imports: [AppModule] }),
+    ).compile();
+    await app.init();
+    try {
+      const bus = MessageBusTestBus.from(app);
+      const signed = await signToken(key, { aud: 'ledger-service' });
+      const payment = (reference: string, serviceToken: string) =>
+        buildPaymentMessage({ reference, payerName: 'README', serviceToken });
+
+      const [booked] = await bus.publishAndWait(payment('R-1', signed), 'payments');
+      expect(booked.outcome.status).toBe('handled');
+      expect(log).toHaveBeenCalledWith(`R-1 from BANKING_SERVICE (${TOKEN_ISSUER})`);
+      expect(bus.published('bookings')[0].message.meta_data.token).toBe('fetched.ledger.token');
+
+      const [refused] = await bus.publishAndWait(payment('R-2', await signToken(key)), 'payments');
+      expect(refused.action).toBe('dead-letter');
+      expect(bus.deadLetters('payments')[0].reason).toMatch(/^unauthenticated: .*wrong-audience/);
+    } finally {
+      await app.close();
+      await issuer.close();
+    }
   });
 
   it('message model: the validation error lists the fields the README says', async () => {
