@@ -186,7 +186,7 @@ function toPublicJwk(key: string | JWK, setting: string): JWK {
     );
   }
   try {
-    return createPublicKey(key).export({ format: 'jwk' }) as JWK;
+    return createPublicKey(key).export({ format: 'jwk' });
   } catch {
     throw new MessageBusConfigurationError(setting, 'is not a readable PEM public key');
   }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose' with { 'resolution-mode': 'import' };
 
@@ -16,33 +16,37 @@ export class JwksServer {
   requests = 0;
   refused = 0;
 
-  private constructor(private readonly server: Server) {}
+  private readonly server: Server = createServer((request, response) =>
+    this.answer(request, response),
+  );
+
+  private constructor() {}
 
   static async start(keys: JWK[] = []): Promise<JwksServer> {
-    let jwks!: JwksServer;
-    const server = createServer((request, response) => {
-      jwks.requests += 1;
-      if (jwks.unavailable) {
-        jwks.refused += 1;
-        response.writeHead(503, { 'content-type': 'text/plain' }).end('down for the test');
-        return;
-      }
-      if (request.url === '/token') {
-        response.writeHead(200, { 'content-type': 'text/plain' }).end(jwks.issuedToken);
-        return;
-      }
-      if (request.url !== '/.well-known/jwks.json') {
-        response.writeHead(404).end();
-        return;
-      }
-      response
-        .writeHead(200, { 'content-type': 'application/jwk-set+json' })
-        .end(JSON.stringify({ keys: jwks.keys }));
-    });
-    jwks = new JwksServer(server);
+    const jwks = new JwksServer();
     jwks.serve(keys);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => jwks.server.listen(0, '127.0.0.1', resolve));
     return jwks;
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse): void {
+    this.requests += 1;
+    if (this.unavailable) {
+      this.refused += 1;
+      response.writeHead(503, { 'content-type': 'text/plain' }).end('down for the test');
+      return;
+    }
+    if (request.url === '/token') {
+      response.writeHead(200, { 'content-type': 'text/plain' }).end(this.issuedToken);
+      return;
+    }
+    if (request.url !== '/.well-known/jwks.json') {
+      response.writeHead(404).end();
+      return;
+    }
+    response
+      .writeHead(200, { 'content-type': 'application/jwk-set+json' })
+      .end(JSON.stringify({ keys: this.keys }));
   }
 
   get url(): string {

@@ -17,6 +17,7 @@ import {
   kafkaOptions,
   rawKafka,
   readRecords,
+  recordCount,
   uniqueName,
 } from '../runtime/kafka/kafka-runtime-kit';
 import {
@@ -249,16 +250,5 @@ export class KafkaTokenRig implements TokenRig {
   async close(): Promise<void> {
     await this.app?.close();
     await this.producer?.disconnect();
-  }
-}
-
-async function recordCount(topic: string): Promise<number> {
-  const admin = rawKafka().admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
-  } finally {
-    await admin.disconnect();
   }
 }

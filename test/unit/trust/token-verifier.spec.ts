@@ -27,7 +27,7 @@ function verifier(options: Partial<TokenVerificationOptions>): TokenVerifier {
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
       ...options,
-    } as TokenVerificationOptions),
+    }),
   );
 }
 

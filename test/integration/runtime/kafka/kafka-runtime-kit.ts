@@ -81,6 +81,18 @@ export async function committedOffsets(
   }
 }
 
+/** Records in `topic` (all partitions), from its offsets. */
+export async function recordCount(topic: string): Promise<number> {
+  const admin = rawKafka().admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** A PAYMENT instruction whose `reference` says which test message it is. */
 export function payment(reference: string): MessageBusMessage {
   return buildPaymentMessage({ reference, payerName: 'Zoë Müller', serviceToken: SERVICE_TOKEN });

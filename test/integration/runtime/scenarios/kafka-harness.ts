@@ -5,6 +5,7 @@ import {
   kafkaOptions,
   rawKafka,
   readRecords,
+  recordCount,
   uniqueName,
 } from '../kafka/kafka-runtime-kit';
 import type { SourceRole } from './delivery-scenarios';
@@ -156,16 +157,4 @@ export class KafkaHarness implements TransportHarness {
 function isCommitted(committed: Map<string, number>, record: SentRecord): boolean {
   const key = `${record.groupId}|${record.topic}|${record.partition}`;
   return (committed.get(key) ?? -1) > record.offset;
-}
-
-/** Records in `topic` (all partitions), from its offsets. */
-async function recordCount(topic: string): Promise<number> {
-  const admin = rawKafka().admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0);
-  } finally {
-    await admin.disconnect();
-  }
 }
