@@ -42,6 +42,11 @@ export type DispatchOutcome =
       readonly message?: MessageBusMessage;
     };
 
+/** Whether the delivery was refused for its service token (counted as `unauthenticated` in `statuses()`). */
+export function isUnauthenticated(outcome: DispatchOutcome): boolean {
+  return outcome.status === 'rejected' && outcome.reason === 'unauthenticated';
+}
+
 /** An outcome that is not a success: what the policy retries, dead-letters or leaves. */
 export type FailedOutcome = Extract<DispatchOutcome, { status: 'failed' | 'rejected' }>;
 

@@ -39,6 +39,11 @@ export interface ConsumerStatus {
    * Absent while there are none.
    */
   readonly deadLetterFailures?: number;
+  /**
+   * Deliveries refused because their service token failed verification (`verifyToken`, reason
+   * `unauthenticated`): dead-lettered, so also counted in `deadLettered`. Absent while there are none.
+   */
+  readonly unauthenticated?: number;
   /** Why the consumer is failed or reconnecting. */
   readonly lastError?: string;
 }

@@ -59,7 +59,9 @@ export class KafkaGroupMembers implements RunningConsumer {
       (total, one) => total + (one.deadLetterFailures ?? 0),
       0,
     );
-    const counted = deadLetterFailures > 0 ? { ...status, deadLetterFailures } : status;
+    const unauthenticated = statuses.reduce((total, one) => total + (one.unauthenticated ?? 0), 0);
+    const refused = unauthenticated > 0 ? { ...status, unauthenticated } : status;
+    const counted = deadLetterFailures > 0 ? { ...refused, deadLetterFailures } : refused;
     return lastError === undefined ? counted : { ...counted, lastError };
   }
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { describeDelivery } from '../../dispatch/delivery-description';
-import type { DispatchOutcome } from '../../dispatch/delivery-outcome';
+import { isUnauthenticated, type DispatchOutcome } from '../../dispatch/delivery-outcome';
 import type { InboundDelivery } from '../../dispatch/inbound-delivery.interface';
 import { decideSettlement } from '../../dispatch/settlement-policy';
 import type {
@@ -46,6 +46,7 @@ export class MemoryConsumer implements RunningConsumer {
   /** Messages left at their source, back after a delay: they do not keep the bus busy. */
   private readonly left = new Map<NodeJS.Timeout, MemoryEntry>();
   private readonly counts = { handled: 0, retried: 0, deadLettered: 0 };
+  private unauthenticated = 0;
   /** Messages whose handler runs now. */
   private readonly running = new Set<MemoryEntry>();
   /** Given back by `stop()` while their handler still ran: whatever it returns is dropped. */
@@ -62,7 +63,8 @@ export class MemoryConsumer implements RunningConsumer {
   }
 
   status(): ConsumerStatus {
-    return { name: this.name, state: this.state, inFlight: this.inFlight, ...this.counts };
+    const status = { name: this.name, state: this.state, inFlight: this.inFlight, ...this.counts };
+    return this.unauthenticated > 0 ? { ...status, unauthenticated: this.unauthenticated } : status;
   }
 
   /** Nothing in flight, waiting for a retry, or ready to run. */
@@ -163,6 +165,7 @@ export class MemoryConsumer implements RunningConsumer {
       return;
     }
     const settlement = decideSettlement(outcome, entry.attempt, rules, this.state !== 'running');
+    if (isUnauthenticated(outcome)) this.unauthenticated += 1;
     const record = (action: MemorySettlement['action']): MemorySettlement => ({
       messageId: entry.messageId,
       source,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { describeDelivery } from '../../dispatch/delivery-description';
-import type { DispatchOutcome } from '../../dispatch/delivery-outcome';
+import { isUnauthenticated, type DispatchOutcome } from '../../dispatch/delivery-outcome';
 import {
   decideSettlement,
   type Settlement,
@@ -90,6 +90,7 @@ export class SqsConsumer implements RunningConsumer {
   private readonly heartbeat: VisibilityHeartbeat;
   private readonly deadLetters?: SqsDeadLetterPublisher;
   private readonly counts = { handled: 0, retried: 0, deadLettered: 0 };
+  private unauthenticated = 0;
   private readonly rules: SettlementRules;
   private state: ConsumerState = 'starting';
   private lastError?: string;
@@ -149,6 +150,7 @@ export class SqsConsumer implements RunningConsumer {
       state: this.state,
       inFlight: this.held.size,
       ...this.counts,
+      ...(this.unauthenticated > 0 ? { unauthenticated: this.unauthenticated } : {}),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
   }
@@ -363,6 +365,7 @@ export class SqsConsumer implements RunningConsumer {
 
   private async settle(held: HeldMessage, outcome: DispatchOutcome): Promise<void> {
     const settlement = decideSettlement(outcome, held.delivery.attempt, this.rules);
+    if (isUnauthenticated(outcome)) this.unauthenticated += 1;
     // An extension on the wire must land before our own change, or it would undo a retry delay.
     await this.heartbeat.untrack(held.key);
     const what = (): string => describeDelivery(held.delivery, outcome.message);

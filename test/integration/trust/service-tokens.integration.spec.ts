@@ -172,6 +172,8 @@ describe.each(RIGS.map((make) => [make().name, make] as const))(
         for (const [header, value] of Object.entries(letter?.headers ?? {}))
           expect(value.includes(token), `${id}: header ${header}`).toBe(false);
       }
+      const refusals = CASES.filter((c) => c.expected !== 'handled').length;
+      expect(rig.status()).toMatchObject({ unauthenticated: refusals, deadLettered: refusals });
       for (const token of tokens.values())
         expect(rig.logger.lines.filter((line) => line.text.includes(token))).toEqual([]);
     });

@@ -1,7 +1,9 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { Producer } from 'kafkajs';
 import {
+  ConsumerOrchestrator,
   MessageBusModule,
+  type ConsumerStatus,
   type MessageBusModuleOptions,
   type RetryOptions,
   type TokenVerificationOptions,
@@ -52,6 +54,8 @@ export interface TokenRig {
   deadLetters(): Promise<ObservedDeadLetter[]>;
   /** Whether everything sent has been acknowledged or dead-lettered at its source. */
   sourceDrained(): Promise<boolean>;
+  /** The app's one consumer, as `statuses()` reports it. */
+  status(): ConsumerStatus;
   close(): Promise<void>;
 }
 
@@ -109,6 +113,10 @@ export class MemoryTokenRig implements TokenRig {
       new Promise((r) => setTimeout(r, 10)),
     ]);
     return idle;
+  }
+
+  status(): ConsumerStatus {
+    return (this.app as TestingModule).get(ConsumerOrchestrator).statuses()[0];
   }
 
   async close(): Promise<void> {
@@ -178,6 +186,10 @@ export class SqsTokenRig implements TokenRig {
     return depth.visible === 0 && depth.inFlight === 0;
   }
 
+  status(): ConsumerStatus {
+    return (this.app as TestingModule).get(ConsumerOrchestrator).statuses()[0];
+  }
+
   async close(): Promise<void> {
     await this.app?.close();
     await this.client?.close();
@@ -245,6 +257,10 @@ export class KafkaTokenRig implements TokenRig {
     const committed = await committedOffsets(this.groupId, this.topic);
     const total = [...committed.values()].reduce((sum, offset) => sum + Math.max(offset, 0), 0);
     return total === this.sent;
+  }
+
+  status(): ConsumerStatus {
+    return (this.app as TestingModule).get(ConsumerOrchestrator).statuses()[0];
   }
 
   async close(): Promise<void> {

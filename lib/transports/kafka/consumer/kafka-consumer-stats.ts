@@ -13,14 +13,19 @@ export class KafkaConsumerStats {
   deadLettered = 0;
   /** Messages the dead-letter topic refused for good: committed past, left in their topic's log. */
   deadLetterFailures = 0;
+  /** Deliveries refused for their service token (`unauthenticated`). */
+  unauthenticated = 0;
   /** Why the consumer is failed or reconnecting; cleared once it is back in its group. */
   lastError?: string;
 
   snapshot(name: string): ConsumerStatus {
     const { state, inFlight, handled, retried, deadLettered, deadLetterFailures, lastError } = this;
+    const { unauthenticated } = this;
     const status: ConsumerStatus = { name, state, inFlight, handled, retried, deadLettered };
     // Reported once there is one, so that a consumer without any reads as before.
-    const withFailures = deadLetterFailures > 0 ? { ...status, deadLetterFailures } : status;
+    const withRefusals = unauthenticated > 0 ? { ...status, unauthenticated } : status;
+    const withFailures =
+      deadLetterFailures > 0 ? { ...withRefusals, deadLetterFailures } : withRefusals;
     return lastError === undefined ? withFailures : { ...withFailures, lastError };
   }
 }

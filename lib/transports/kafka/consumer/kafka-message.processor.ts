@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { describeDelivery } from '../../../dispatch/delivery-description';
-import type { DispatchOutcome } from '../../../dispatch/delivery-outcome';
+import { isUnauthenticated, type DispatchOutcome } from '../../../dispatch/delivery-outcome';
 import { decideSettlement, type SettlementRules } from '../../../dispatch/settlement-policy';
 import type { MessageBusMessage } from '../../../message/message-bus-message';
 import type { RetryPolicy } from '../../../dispatch/retry-policy';
@@ -95,6 +95,7 @@ export class KafkaMessageProcessor {
       return 'settled';
     }
     const settlement = decideSettlement(outcome, attempt, this.rules, halt.aborted);
+    if (isUnauthenticated(outcome)) stats.unauthenticated += 1;
     switch (settlement.action) {
       case 'acknowledge':
         stats.handled += 1;
