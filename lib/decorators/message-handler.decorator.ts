@@ -15,8 +15,13 @@ export function MessageHandler(
   sourceOrOptions?: string | MessageHandlerOptions,
 ): MethodDecorator {
   const source = typeof sourceOrOptions === 'string' ? sourceOrOptions : sourceOrOptions?.source;
-  const binding: MessageHandlerMetadata =
-    source === undefined ? { kind, type } : { kind, type, source };
+  const idempotency = typeof sourceOrOptions === 'object' ? sourceOrOptions.idempotency : undefined;
+  const binding: MessageHandlerMetadata = {
+    kind,
+    type,
+    ...(source === undefined ? {} : { source }),
+    ...(idempotency === undefined ? {} : { idempotency }),
+  };
   return (_target, _key, descriptor: PropertyDescriptor) => {
     const method = descriptor.value as object;
     const existing: MessageHandlerMetadata[] =

@@ -3,6 +3,9 @@ import { boundFailureText } from '../errors/bounded-failure-text';
 import { MessageBusError } from '../errors/message-bus.error';
 import { MessageValidationError } from '../errors/message-validation.error';
 import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
+import type { HandlerIdempotency } from '../idempotency/idempotency-options.interface';
+import type { IdempotencyPolicy } from '../idempotency/idempotency-policy';
+import { runIdempotently } from '../idempotency/idempotent-handler.runner';
 import { MessageBusMessage } from '../message/message-bus-message';
 import type { MessageTypeRegistry } from '../message/message-type-registry';
 import type { DispatchOutcome } from './delivery-outcome';
@@ -16,6 +19,8 @@ import { DEFAULT_UNHANDLED_POLICY, type UnhandledPolicy } from './unhandled-poli
 export interface DispatchTarget {
   readonly name: string;
   readonly invoke: (payload: object, context: MessageBusContext) => Promise<unknown>;
+  /** The handler's own idempotency setting; unset follows the consumer's. */
+  readonly idempotency?: HandlerIdempotency;
 }
 
 /** Finds the handlers one message reaches; empty when none listens. */
@@ -44,6 +49,7 @@ export class DeliveryDispatcher {
   async dispatch(
     delivery: InboundDelivery,
     unhandled: UnhandledPolicy = DEFAULT_UNHANDLED_POLICY,
+    idempotency?: IdempotencyPolicy,
   ): Promise<DispatchOutcome> {
     let message: MessageBusMessage;
     try {
@@ -66,9 +72,13 @@ export class DeliveryDispatcher {
     // calls them all again, so event handlers must be idempotent (at-least-once delivery).
     let failure: unknown;
     let retryAfterMs: number | undefined;
+    let duplicates = 0;
     for (const target of targets) {
       try {
-        await target.invoke(message.payload, context);
+        const run = await runIdempotently(idempotency, target, message, () =>
+          target.invoke(message.payload, context),
+        );
+        if (run === 'duplicate') duplicates += 1;
       } catch (error) {
         if (error instanceof ForbiddenException) {
           return {
@@ -85,6 +95,8 @@ export class DeliveryDispatcher {
         failure ??= error;
       }
     }
+    if (failure === undefined && duplicates === targets.length)
+      return { status: 'duplicate', message, handlers: targets.length };
     if (failure === undefined) return { status: 'handled', message, handlers: targets.length };
     return retryAfterMs === undefined
       ? { status: 'failed', message, error: failure }

@@ -1,3 +1,4 @@
+import type { IdempotencyOptions } from '../idempotency/idempotency-options.interface';
 import type { UnhandledAction } from '../dispatch/unhandled-policy';
 import type { KafkaPartitionAssigner } from '../transports/kafka/kafka-client-options.interface';
 import type { RetryOptions } from './retry-options.interface';
@@ -22,6 +23,11 @@ export interface SqsConsumerOptions {
   pollers?: number;
   /** What becomes of a valid message no handler takes, for this queue; overrides the module's `unhandled`. */
   unhandled?: UnhandledAction;
+  /**
+   * Idempotent handling for this consumer's handlers: `true`/`false` switch the module's
+   * `idempotency` on or off here; an object overrides its settings field by field.
+   */
+  idempotency?: boolean | IdempotencyOptions;
 }
 
 /** A Kafka topic this app consumes, in a consumer group. */
@@ -53,6 +59,11 @@ export interface KafkaConsumerOptions {
   partitionAssigners?: readonly KafkaPartitionAssigner[];
   /** What becomes of a valid message no handler takes, for this topic; overrides the module's `unhandled`. */
   unhandled?: UnhandledAction;
+  /**
+   * Idempotent handling for this consumer's handlers: `true`/`false` switch the module's
+   * `idempotency` on or off here; an object overrides its settings field by field.
+   */
+  idempotency?: boolean | IdempotencyOptions;
 }
 
 export interface ConsumersOptions {

@@ -1,3 +1,4 @@
+import type { HandlerIdempotency } from '../idempotency/idempotency-options.interface';
 import type { MessageKind } from '../message/message-kind';
 
 /** What @OnInstruction / @OnEvent record on a method. */
@@ -6,9 +7,17 @@ export interface MessageHandlerMetadata {
   readonly type: string;
   /** Only messages from this queue or topic; all sources when unset. */
   readonly source?: string;
+  /** Idempotent handling for this handler: on, off, or on with its own key; unset follows the consumer's. */
+  readonly idempotency?: HandlerIdempotency;
 }
 
 export interface MessageHandlerOptions {
   /** Only messages arriving on this queue or topic reach the handler. */
   source?: string;
+  /**
+   * Run at most once per idempotency key (`true`, or `{ key }` to choose the key); `false`
+   * leaves this handler untracked where the consumer tracks. Unset follows the consumer's
+   * `idempotency`, else the module's.
+   */
+  idempotency?: HandlerIdempotency;
 }

@@ -9,6 +9,7 @@ import { resolveModuleOptions } from '../options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { toHandlerInvocation, type HandlerInvocation } from '../dispatch/handler-invocation';
 import { ConsumerWatchdog } from '../runtime/consumer-watchdog';
+import { closeIdempotencyStores } from '../idempotency/close-idempotency-stores';
 import { startConsumers } from '../runtime/start-consumers';
 import { KafkaClient } from '../transports/kafka/kafka.client';
 import { MessageTransports } from '../transports/message-transports';
@@ -91,6 +92,7 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
     await this.stopConsumers();
     await this.transports.close();
     await Promise.all([this.clients.sqs.close(), this.clients.kafka.close()]);
+    await closeIdempotencyStores(this.options);
   }
 
   private async stopConsumers(): Promise<void> {

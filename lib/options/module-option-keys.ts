@@ -17,6 +17,7 @@ export const MODULE_OPTION_KEYS: OptionKeys<MessageBusModuleOptions & { isGlobal
   unhandled: true,
   shutdownTimeoutMs: true,
   onConsumerFailure: true,
+  idempotency: true,
   isGlobal: true,
 };
 
@@ -31,6 +32,7 @@ export const SQS_CONSUMER_OPTION_KEYS: OptionKeys<SqsConsumerOptions> = {
   visibilityTimeout: true,
   pollers: true,
   unhandled: true,
+  idempotency: true,
 };
 
 export const KAFKA_CONSUMER_OPTION_KEYS: OptionKeys<KafkaConsumerOptions> = {
@@ -43,6 +45,7 @@ export const KAFKA_CONSUMER_OPTION_KEYS: OptionKeys<KafkaConsumerOptions> = {
   fromBeginning: true,
   partitionAssigners: true,
   unhandled: true,
+  idempotency: true,
 };
 
 export const RETRY_OPTION_KEYS: OptionKeys<RetryOptions> = {

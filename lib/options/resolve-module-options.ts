@@ -4,6 +4,7 @@ import {
   type UnhandledAction,
   type UnhandledPolicy,
 } from '../dispatch/unhandled-policy';
+import { resolveIdempotency, type IdempotencyPolicy } from '../idempotency/idempotency-policy';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import type {
   KafkaConsumerOptions,
@@ -56,12 +57,13 @@ export function resolveModuleOptions(
   const transport = resolveTransport(merged);
   const onMemory = transport === 'memory';
   const unhandled = resolveUnhandled(merged.unhandled, 'unhandled', DEFAULT_UNHANDLED_POLICY);
+  const idempotency = resolveIdempotency(merged.idempotency, 'idempotency');
 
   const sqsConsumers = list(merged.consumers?.sqs, 'consumers.sqs').map((consumer, index) =>
-    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, unhandled),
+    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, unhandled, idempotency),
   );
   const kafkaConsumers = list(merged.consumers?.kafka, 'consumers.kafka').map((consumer, index) =>
-    resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`, unhandled),
+    resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`, unhandled, idempotency),
   );
   if (!onMemory && sqsConsumers.length > 0)
     requireSection(merged.sqs, 'sqs', 'consumers.sqs lists queues');
@@ -110,6 +112,7 @@ export function resolveModuleOptions(
     kafkaConsumers,
     messageTypes: list(merged.messageTypes, 'messageTypes'),
     unhandled,
+    idempotency,
     shutdownTimeoutMs,
     onConsumerFailure,
   };
@@ -145,6 +148,7 @@ function resolveSqsConsumer(
   consumer: SqsConsumerOptions,
   setting: string,
   moduleUnhandled: UnhandledPolicy,
+  moduleIdempotency: IdempotencyPolicy,
 ): ResolvedSqsConsumer {
   rejectUnknownKeys(consumer, SQS_CONSUMER_OPTION_KEYS, setting);
   const queue = requiredName(consumer?.queue, `${setting}.queue`);
@@ -154,6 +158,11 @@ function resolveSqsConsumer(
     deadLetterQueue: optionalName(consumer.deadLetterQueue, `${setting}.deadLetterQueue`),
     retry: resolveRetry(consumer.retry, `${setting}.retry`),
     unhandled: resolveUnhandled(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
+    idempotency: resolveIdempotency(
+      consumer.idempotency,
+      `${setting}.idempotency`,
+      moduleIdempotency,
+    ),
     concurrency,
     waitTimeSeconds: wholeNumber(
       consumer.waitTimeSeconds ?? 20,
@@ -180,6 +189,7 @@ function resolveKafkaConsumer(
   consumer: KafkaConsumerOptions,
   setting: string,
   moduleUnhandled: UnhandledPolicy,
+  moduleIdempotency: IdempotencyPolicy,
 ): ResolvedKafkaConsumer {
   rejectUnknownKeys(consumer, KAFKA_CONSUMER_OPTION_KEYS, setting);
   const topic = requiredName(consumer?.topic, `${setting}.topic`);
@@ -191,6 +201,11 @@ function resolveKafkaConsumer(
       defaultDeadLetterDestination(topic),
     retry: resolveRetry(consumer.retry, `${setting}.retry`),
     unhandled: resolveUnhandled(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
+    idempotency: resolveIdempotency(
+      consumer.idempotency,
+      `${setting}.idempotency`,
+      moduleIdempotency,
+    ),
     partitionsConcurrency: wholeNumber(
       consumer.partitionsConcurrency ?? 10,
       `${setting}.partitionsConcurrency`,

@@ -1,3 +1,4 @@
+import type { IdempotencyPolicy } from '../idempotency/idempotency-policy';
 import type { RetryPolicy } from '../dispatch/retry-policy';
 import type { UnhandledPolicy } from '../dispatch/unhandled-policy';
 import type {
@@ -14,22 +15,26 @@ import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.inte
 import type { TransportName } from '../interfaces/transport-name';
 
 export interface ResolvedSqsConsumer extends Required<
-  Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry' | 'unhandled'>
+  Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry' | 'unhandled' | 'idempotency'>
 > {
   deadLetterQueue?: string;
   retry: RetryPolicy;
   /** The consumer's `unhandled`, else the module's, else the default, per kind of message. */
   unhandled: UnhandledPolicy;
+  /** The consumer's `idempotency` on top of the module's (always set by resolveModuleOptions). */
+  idempotency?: IdempotencyPolicy;
 }
 
 export interface ResolvedKafkaConsumer extends Required<
-  Omit<KafkaConsumerOptions, 'retry' | 'unhandled' | 'partitionAssigners'>
+  Omit<KafkaConsumerOptions, 'retry' | 'unhandled' | 'partitionAssigners' | 'idempotency'>
 > {
   /** The consumer's own `partitionAssigners`; unset means the client's `kafka.partitionAssigners`. */
   partitionAssigners?: readonly KafkaPartitionAssigner[];
   retry: RetryPolicy;
   /** The consumer's `unhandled`, else the module's, else the default, per kind of message. */
   unhandled: UnhandledPolicy;
+  /** The consumer's `idempotency` on top of the module's (always set by resolveModuleOptions). */
+  idempotency?: IdempotencyPolicy;
 }
 
 /** Module options after start-up checks, with every default filled in. */
@@ -42,6 +47,8 @@ export interface ResolvedMessageBusOptions {
   messageTypes: MessageTypeDefinition[];
   /** The module's `unhandled`, else the default: for deliveries that come through no consumer. */
   unhandled: UnhandledPolicy;
+  /** The module's `idempotency`, else off: for deliveries that come through no consumer. */
+  idempotency: IdempotencyPolicy;
   shutdownTimeoutMs: number;
   onConsumerFailure: ConsumerFailureBehaviour;
 }

@@ -20,14 +20,18 @@ export async function startConsumers(
       started.push(
         await transports
           .forConsumers('sqs')
-          .consume(consumer, (delivery) => dispatcher.dispatch(delivery, consumer.unhandled)),
+          .consume(consumer, (delivery) =>
+            dispatcher.dispatch(delivery, consumer.unhandled, consumer.idempotency),
+          ),
       );
     }
     for (const consumer of options.kafkaConsumers) {
       started.push(
         await transports
           .forConsumers('kafka')
-          .consume(consumer, (delivery) => dispatcher.dispatch(delivery, consumer.unhandled)),
+          .consume(consumer, (delivery) =>
+            dispatcher.dispatch(delivery, consumer.unhandled, consumer.idempotency),
+          ),
       );
     }
   } catch (error) {

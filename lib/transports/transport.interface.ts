@@ -39,6 +39,11 @@ export interface ConsumerStatus {
    * Absent while there are none.
    */
   readonly deadLetterFailures?: number;
+  /**
+   * Deliveries acknowledged without running a handler because every handler's idempotency key
+   * was already completed (`idempotency`). Absent while there are none.
+   */
+  readonly duplicate?: number;
   /** Why the consumer is failed or reconnecting. */
   readonly lastError?: string;
 }

@@ -59,7 +59,10 @@ export class KafkaGroupMembers implements RunningConsumer {
       (total, one) => total + (one.deadLetterFailures ?? 0),
       0,
     );
-    const counted = deadLetterFailures > 0 ? { ...status, deadLetterFailures } : status;
+    const duplicate = statuses.reduce((total, one) => total + (one.duplicate ?? 0), 0);
+    const withDuplicates = duplicate > 0 ? { ...status, duplicate } : status;
+    const counted =
+      deadLetterFailures > 0 ? { ...withDuplicates, deadLetterFailures } : withDuplicates;
     return lastError === undefined ? counted : { ...counted, lastError };
   }
 

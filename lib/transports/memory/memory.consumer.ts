@@ -46,6 +46,8 @@ export class MemoryConsumer implements RunningConsumer {
   /** Messages left at their source, back after a delay: they do not keep the bus busy. */
   private readonly left = new Map<NodeJS.Timeout, MemoryEntry>();
   private readonly counts = { handled: 0, retried: 0, deadLettered: 0 };
+  /** Deliveries acknowledged as idempotency duplicates: reported once there is one. */
+  private duplicates = 0;
   /** Messages whose handler runs now. */
   private readonly running = new Set<MemoryEntry>();
   /** Given back by `stop()` while their handler still ran: whatever it returns is dropped. */
@@ -62,7 +64,8 @@ export class MemoryConsumer implements RunningConsumer {
   }
 
   status(): ConsumerStatus {
-    return { name: this.name, state: this.state, inFlight: this.inFlight, ...this.counts };
+    const status = { name: this.name, state: this.state, inFlight: this.inFlight, ...this.counts };
+    return this.duplicates > 0 ? { ...status, duplicate: this.duplicates } : status;
   }
 
   /** Nothing in flight, waiting for a retry, or ready to run. */
@@ -175,7 +178,8 @@ export class MemoryConsumer implements RunningConsumer {
     const what = (): string => describeDelivery(delivery, outcome.message);
     switch (settlement.action) {
       case 'acknowledge':
-        this.counts.handled += 1;
+        if (outcome.status === 'duplicate') this.duplicates += 1;
+        else this.counts.handled += 1;
         this.freeLane(lane);
         this.host.settled(record('acknowledge'));
         break;

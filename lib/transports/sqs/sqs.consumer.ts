@@ -90,6 +90,8 @@ export class SqsConsumer implements RunningConsumer {
   private readonly heartbeat: VisibilityHeartbeat;
   private readonly deadLetters?: SqsDeadLetterPublisher;
   private readonly counts = { handled: 0, retried: 0, deadLettered: 0 };
+  /** Deliveries acknowledged as idempotency duplicates: reported once there is one. */
+  private duplicates = 0;
   private readonly rules: SettlementRules;
   private state: ConsumerState = 'starting';
   private lastError?: string;
@@ -149,6 +151,7 @@ export class SqsConsumer implements RunningConsumer {
       state: this.state,
       inFlight: this.held.size,
       ...this.counts,
+      ...(this.duplicates > 0 ? { duplicate: this.duplicates } : {}),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
   }
@@ -369,7 +372,8 @@ export class SqsConsumer implements RunningConsumer {
     let leftOnQueue: boolean;
     switch (settlement.action) {
       case 'acknowledge':
-        this.counts.handled += 1;
+        if (outcome.status === 'duplicate') this.duplicates += 1;
+        else this.counts.handled += 1;
         this.acknowledge(held, what);
         leftOnQueue = false;
         break;

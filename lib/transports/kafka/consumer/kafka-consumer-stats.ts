@@ -13,12 +13,15 @@ export class KafkaConsumerStats {
   deadLettered = 0;
   /** Messages the dead-letter topic refused for good: committed past, left in their topic's log. */
   deadLetterFailures = 0;
+  /** Deliveries acknowledged as idempotency duplicates, no handler run. */
+  duplicate = 0;
   /** Why the consumer is failed or reconnecting; cleared once it is back in its group. */
   lastError?: string;
 
   snapshot(name: string): ConsumerStatus {
     const { state, inFlight, handled, retried, deadLettered, deadLetterFailures, lastError } = this;
-    const status: ConsumerStatus = { name, state, inFlight, handled, retried, deadLettered };
+    const counted: ConsumerStatus = { name, state, inFlight, handled, retried, deadLettered };
+    const status = this.duplicate > 0 ? { ...counted, duplicate: this.duplicate } : counted;
     // Reported once there is one, so that a consumer without any reads as before.
     const withFailures = deadLetterFailures > 0 ? { ...status, deadLetterFailures } : status;
     return lastError === undefined ? withFailures : { ...withFailures, lastError };

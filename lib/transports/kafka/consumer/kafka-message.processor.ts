@@ -97,7 +97,8 @@ export class KafkaMessageProcessor {
     const settlement = decideSettlement(outcome, attempt, this.rules, halt.aborted);
     switch (settlement.action) {
       case 'acknowledge':
-        stats.handled += 1;
+        if (outcome.status === 'duplicate') stats.duplicate += 1;
+        else stats.handled += 1;
         return 'settled';
       case 'retry':
         stats.retried += 1;
