@@ -87,8 +87,10 @@ async function acquire(
 }
 
 /**
- * The handler succeeded: its completion must land, or a redelivery would run it again. A
- * store that is briefly down (restarting) is tried again for up to the lease.
+ * The handler succeeded: its completion must land, or a later copy would run it again. A
+ * store that is briefly down (restarting) is tried again for up to the lease, after which
+ * another delivery may take the key anyway. If it still fails, the delivery is acknowledged
+ * all the same: failing it would make its own redelivery run the handler again for certain.
  */
 async function completeWithin(
   policy: IdempotencyPolicy,
@@ -96,14 +98,25 @@ async function completeWithin(
   owner: string,
 ): Promise<void> {
   const deadline = Date.now() + policy.leaseMs;
-  let pause = Math.min(100, policy.pollMs);
+  const first = Math.min(100, policy.pollMs);
+  let pause = first;
   for (;;) {
     try {
       await policy.store.complete(key, owner, policy.ttlMs);
       return;
     } catch (error) {
-      if (Date.now() + pause > deadline)
-        throw new IdempotencyStoreUnavailableError('complete', error);
+      const failure = new IdempotencyStoreUnavailableError('complete', error);
+      if (Date.now() + pause > deadline) {
+        logger.error(
+          `The handler succeeded but idempotency key ${key} could not be marked completed within the lease (${policy.leaseMs} ms): a copy that arrives later may run it again. ${failure.message}`,
+        );
+        return;
+      }
+      if (pause === first) {
+        logger.warn(
+          `Could not mark idempotency key ${key} completed; trying again for up to ${policy.leaseMs} ms: ${failure.message}`,
+        );
+      }
       await sleep(pause);
       pause = Math.min(pause * 2, 1_000);
     }

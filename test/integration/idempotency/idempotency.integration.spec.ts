@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import type { IdempotencyBeginResult, IdempotencyStore } from 'nestjs-message-bus';
 import { uniqueName } from '../../support/broker-environment';
 import {
   KafkaIdempotencyHarness,
@@ -123,7 +124,7 @@ describe.each(HARNESSES.map((make) => ({ make, name: make().name })))(
     it('the Redis store restarted mid-run: no completed key runs again, and nothing is lost', async () => {
       const redis = await RedisServerProcess.start();
       try {
-        const store = redisStore(uniqueName('idem'), redis.url);
+        const store = new FailureCountingStore(redisStore(uniqueName('idem'), redis.url));
         await harness.startApp({ store, pollMs: 50, leaseMs: 15_000 });
         const keys = Array.from({ length: 12 }, () => randomUUID());
         for (const key of keys) {
@@ -133,16 +134,29 @@ describe.each(HARNESSES.map((make) => ({ make, name: make().name })))(
             () => new Promise((resolve) => setTimeout(resolve, 150)),
           );
         }
-        for (const [index, key] of keys.entries()) await harness.send(paymentWith(key), index);
+        const [before, during] = [keys.slice(0, 6), keys.slice(6)];
+        for (const [index, key] of before.entries()) await harness.send(paymentWith(key), index);
         await waitUntil(() => harness.ledger.calls.some((call) => call.outcome === 'succeeded'));
-        await redis.restart(1_000);
+        // Half the keys arrive while Redis is down: their deliveries fail and are retried.
+        await redis.restart(0, async () => {
+          for (const [index, key] of during.entries()) await harness.send(paymentWith(key), index);
+          // Well within the lease: Kafka's partitions may all wait on a completion meanwhile.
+          await waitUntil(() => store.failures > 0 && harness.total('retried') > 0, 2_000).catch(
+            () => undefined,
+          );
+        });
+        // The store was down under running deliveries (begins refused, completions retried).
+        expect(store.failures).toBeGreaterThan(0);
         await harness.settled(60_000);
         // Every key once more, after the restart: all are remembered.
         for (const [index, key] of keys.entries()) await harness.send(paymentWith(key), index);
         await harness.settled(60_000);
 
         for (const key of keys) {
-          expect(harness.ledger.callsOf('payment', key), key).toHaveLength(1);
+          expect(
+            harness.ledger.callsOf('payment', key),
+            JSON.stringify(harness.ledger.callsOf('payment', key)),
+          ).toHaveLength(1);
           expect(harness.ledger.succeeded('payment', key)).toBe(1);
         }
         expect(harness.total('handled')).toBe(keys.length);
@@ -155,6 +169,38 @@ describe.each(HARNESSES.map((make) => ({ make, name: make().name })))(
     });
   },
 );
+
+/** The store under test, counting the calls it refused. */
+class FailureCountingStore implements IdempotencyStore {
+  failures = 0;
+
+  constructor(private readonly inner: IdempotencyStore) {}
+
+  begin(key: string, owner: string, leaseMs: number): Promise<IdempotencyBeginResult> {
+    return this.counted(this.inner.begin(key, owner, leaseMs));
+  }
+
+  complete(key: string, owner: string, ttlMs: number): Promise<void> {
+    return this.counted(this.inner.complete(key, owner, ttlMs));
+  }
+
+  release(key: string, owner: string): Promise<void> {
+    return this.counted(this.inner.release(key, owner));
+  }
+
+  async close(): Promise<void> {
+    await this.inner.close?.();
+  }
+
+  private async counted<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      this.failures += 1;
+      throw error;
+    }
+  }
+}
 
 async function waitUntil(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -87,6 +87,15 @@ describe('runIdempotently', () => {
     expect(await runIdempotently(p, target, message, call)).toBe('duplicate');
   });
 
+  it('acknowledges a handler that succeeded even when its completion cannot be stored within the lease', async () => {
+    const store = new MemoryIdempotencyStore();
+    vi.spyOn(store, 'complete').mockRejectedValue(new Error('down'));
+    const call = vi.fn(async () => undefined);
+    const p = resolveIdempotency({ store, leaseMs: 50, pollMs: 10 }, 'idempotency');
+    expect(await runIdempotently(p, target, message, call)).toBe('ran');
+    expect(call).toHaveBeenCalledTimes(1);
+  });
+
   it('follows the handler setting over the consumer one, and the key function over idempotency_key', async () => {
     const off = resolveIdempotency(false, 'idempotency');
     const call = vi.fn(async () => undefined);
