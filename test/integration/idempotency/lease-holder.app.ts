@@ -17,8 +17,12 @@ import type { MessageBusModuleOptions } from '../../../lib/interfaces/message-bu
 import { InstructionType } from '../../../lib/message/instruction-type.enum';
 import { MessageBusModule } from '../../../lib/message-bus.module';
 
+/**
+ * Named as the handler class of the test's own apps (idempotency-kit.ts), as the same service
+ * would be: keys are scoped by `ClassName.method`.
+ */
 @Injectable()
-class HangingPaymentHandler {
+class IdempotentHandlers {
   @OnInstruction(InstructionType.PAYMENT)
   async onPayment(_payment: object, context: MessageBusContext): Promise<void> {
     process.stdout.write(`STARTED ${context.getMetaData().idempotency_key}\n`);
@@ -56,7 +60,7 @@ function busOptions(): MessageBusModuleOptions {
   };
 }
 
-@Module({ imports: [MessageBusModule.forRoot(busOptions())], providers: [HangingPaymentHandler] })
+@Module({ imports: [MessageBusModule.forRoot(busOptions())], providers: [IdempotentHandlers] })
 class LeaseHolderApp {}
 
 void NestFactory.createApplicationContext(LeaseHolderApp, { logger: ['error', 'warn'] });
