@@ -17,7 +17,7 @@ import {
 } from 'nestjs-message-bus';
 import { MessageTransports } from '../../../lib/transports/message-transports';
 import type { MemoryTransport } from '../../../lib/transports/memory/memory.transport';
-import { brokerVariable, sqsEndpoint, uniqueName } from '../../support/broker-environment';
+import { brokerVariable, uniqueName } from '../../support/broker-environment';
 import { buildPaymentMessage } from '../../support/payment-message';
 import {
   createQueue,
@@ -32,7 +32,7 @@ import {
   produceRaw,
   SERVICE_TOKEN,
 } from '../runtime/kafka/kafka-runtime-kit';
-import { ACCOUNT_ID, DUMMY_CREDENTIALS } from '../sqs/sqs-test-kit';
+import { emulatorSqsOptions } from '../sqs/sqs-test-kit';
 
 /** The handlers of the suite: one instruction handler, and two handlers of one event. */
 export type HandlerName = 'payment' | 'book' | 'notify';
@@ -251,11 +251,7 @@ export class SqsIdempotencyHarness extends IdempotencyHarness {
   protected busOptions(idempotency: IdempotencyOptions): MessageBusModuleOptions {
     return {
       transport: 'sqs',
-      sqs: {
-        queueUrl: `${sqsEndpoint()}/${ACCOUNT_ID}`,
-        region: 'eu-west-1',
-        credentials: DUMMY_CREDENTIALS,
-      },
+      sqs: emulatorSqsOptions(),
       consumers: {
         sqs: [
           {

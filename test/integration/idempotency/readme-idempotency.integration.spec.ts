@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
-import { InstructionType, MessageBusMessage } from 'nestjs-message-bus';
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { describe, expect, it } from 'vitest';
 import { brokerVariable } from '../../support/broker-environment';
+import { buildPaymentMessage } from '../../support/payment-message';
 import { readmeExample } from '../../support/readme-examples';
 
 /** The README's "Idempotent handling" example, as written, with the repo's real redis-server. */
@@ -21,19 +21,11 @@ describe('README: idempotent handling', () => {
     await app.init();
     try {
       const bus = MessageBusTestBus.from(app);
-      const payment = MessageBusMessage.create({
-        source: 'BANKING_SERVICE',
-        instructionType: InstructionType.PAYMENT,
+      const payment = buildPaymentMessage({
+        reference: 'R-1',
+        payerName: 'Zoë Müller',
         serviceToken: 't',
         idempotencyKey: randomUUID(),
-        payload: {
-          external_reference: 'P1',
-          currency: 'EUR',
-          value: '1.00',
-          source: 'BANK',
-          reference: 'R-1',
-          direction: 'INBOUND',
-        },
       });
 
       const [first] = await bus.publishAndWait(payment, 'payments');
