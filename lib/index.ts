@@ -119,6 +119,23 @@ export { DuplicateInstructionHandlerError } from './errors/duplicate-instruction
 export { RequestScopedHandlerError } from './errors/request-scoped-handler.error';
 export { UnresolvedEnhancerError, type EnhancerKind } from './errors/unresolved-enhancer.error';
 
+// Idempotent handling
+export type {
+  HandlerIdempotency,
+  IdempotencyKeyFunction,
+  IdempotencyOptions,
+} from './idempotency/idempotency-options.interface';
+export type {
+  IdempotencyBeginResult,
+  IdempotencyStore,
+} from './idempotency/idempotency-store.interface';
+export { MemoryIdempotencyStore } from './idempotency/memory-idempotency.store';
+export {
+  RedisIdempotencyStore,
+  type RedisIdempotencyStoreOptions,
+} from './idempotency/redis-idempotency.store';
+export { IdempotencyStoreUnavailableError } from './errors/idempotency-store-unavailable.error';
+
 // Transports
 export type { TransportName } from './interfaces/transport-name';
 export type { InboundDelivery } from './dispatch/inbound-delivery.interface';

@@ -16,11 +16,13 @@ export function MessageHandler(
 ): MethodDecorator {
   const source = typeof sourceOrOptions === 'string' ? sourceOrOptions : sourceOrOptions?.source;
   const verifyToken = typeof sourceOrOptions === 'object' && sourceOrOptions?.verifyToken === true;
+  const idempotency = typeof sourceOrOptions === 'object' ? sourceOrOptions.idempotency : undefined;
   const binding: MessageHandlerMetadata = {
     kind,
     type,
     ...(source === undefined ? {} : { source }),
     ...(verifyToken ? { verifyToken } : {}),
+    ...(idempotency === undefined ? {} : { idempotency }),
   };
   return (_target, _key, descriptor: PropertyDescriptor) => {
     const method = descriptor.value as object;

@@ -3,6 +3,9 @@ import { boundFailureText } from '../errors/bounded-failure-text';
 import { MessageBusError } from '../errors/message-bus.error';
 import { MessageValidationError } from '../errors/message-validation.error';
 import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
+import type { HandlerIdempotency } from '../idempotency/idempotency-options.interface';
+import type { IdempotencyPolicy } from '../idempotency/idempotency-policy';
+import { runIdempotently } from '../idempotency/idempotent-handler.runner';
 import { MessageBusMessage } from '../message/message-bus-message';
 import type { MessageTypeRegistry } from '../message/message-type-registry';
 import { runTokenStage } from '../trust/token-stage';
@@ -21,6 +24,8 @@ export interface DispatchTarget {
   readonly invoke: (payload: object, context: MessageBusContext) => Promise<unknown>;
   /** The handler wants the message's service token verified before it runs. */
   readonly verifyToken?: boolean;
+  /** The handler's own idempotency setting; unset follows the consumer's. */
+  readonly idempotency?: HandlerIdempotency;
 }
 
 /** Finds the handlers one message reaches; empty when none listens. */
@@ -53,6 +58,7 @@ export class DeliveryDispatcher {
     delivery: InboundDelivery,
     unhandled: UnhandledPolicy = DEFAULT_UNHANDLED_POLICY,
     verifyToken?: boolean,
+    idempotency?: IdempotencyPolicy,
   ): Promise<DispatchOutcome> {
     let message: MessageBusMessage;
     try {
@@ -81,9 +87,13 @@ export class DeliveryDispatcher {
     // calls them all again, so event handlers must be idempotent (at-least-once delivery).
     let failure: unknown;
     let retryAfterMs: number | undefined;
+    let duplicates = 0;
     for (const target of targets) {
       try {
-        await target.invoke(message.payload, context);
+        const run = await runIdempotently(idempotency, target, message, () =>
+          target.invoke(message.payload, context),
+        );
+        if (run === 'duplicate') duplicates += 1;
       } catch (error) {
         if (error instanceof ForbiddenException) {
           return {
@@ -100,6 +110,8 @@ export class DeliveryDispatcher {
         failure ??= error;
       }
     }
+    if (failure === undefined && duplicates === targets.length)
+      return { status: 'duplicate', message, handlers: targets.length };
     if (failure === undefined) return { status: 'handled', message, handlers: targets.length };
     return retryAfterMs === undefined
       ? { status: 'failed', message, error: failure }

@@ -22,6 +22,8 @@ export type RejectionReason =
 /** What became of one delivery; the settlement policy turns it into ack, retry or dead letter. */
 export type DispatchOutcome =
   | { readonly status: 'handled'; readonly message: MessageBusMessage; readonly handlers: number }
+  /** Every handler's idempotency key was already completed: none ran again (`idempotency`). */
+  | { readonly status: 'duplicate'; readonly message: MessageBusMessage; readonly handlers: number }
   /** Valid, no handler listens, and the consumer acknowledges such messages (`unhandled`). */
   | {
       readonly status: 'ignored';

@@ -33,7 +33,7 @@ export interface SettlementRules {
 const ACKNOWLEDGE: Settlement = Object.freeze({ action: 'acknowledge' });
 
 /**
- * The settlement policy: handled or ignored → acknowledge; failed → retry while attempts
+ * The settlement policy: handled, duplicate or ignored → acknowledge; failed → retry while attempts
  * are left (after the handler's `RetryLater` delay, else the backoff), then dead-letter;
  * refused → dead-letter at once. Without a dead-letter destination the message is left at
  * its source instead; while the consumer stops, a failure that would be retried is released.
@@ -45,7 +45,12 @@ export function decideSettlement(
   rules: SettlementRules,
   stopping = false,
 ): Settlement {
-  if (outcome.status === 'handled' || outcome.status === 'ignored') return ACKNOWLEDGE;
+  if (
+    outcome.status === 'handled' ||
+    outcome.status === 'duplicate' ||
+    outcome.status === 'ignored'
+  )
+    return ACKNOWLEDGE;
   const reason = describeFailure(outcome);
   const { retry } = rules;
   if (outcome.status === 'failed' && retry.canRetry(attempt)) {

@@ -1,3 +1,4 @@
+import type { IdempotencyOptions } from '../idempotency/idempotency-options.interface';
 import type { UnhandledAction } from '../dispatch/unhandled-policy';
 import type { KafkaPartitionAssigner } from '../transports/kafka/kafka-client-options.interface';
 import type { RetryOptions } from './retry-options.interface';
@@ -24,6 +25,11 @@ export interface SqsConsumerOptions {
   unhandled?: UnhandledAction;
   /** Verify every message's service token on this queue; overrides the module's `verifyToken`. */
   verifyToken?: boolean;
+  /**
+   * Idempotent handling for this consumer's handlers: `true`/`false` switch the module's
+   * `idempotency` on or off here; an object overrides its settings field by field.
+   */
+  idempotency?: boolean | IdempotencyOptions;
 }
 
 /** A Kafka topic this app consumes, in a consumer group. */
@@ -57,6 +63,11 @@ export interface KafkaConsumerOptions {
   unhandled?: UnhandledAction;
   /** Verify every message's service token on this topic; overrides the module's `verifyToken`. */
   verifyToken?: boolean;
+  /**
+   * Idempotent handling for this consumer's handlers: `true`/`false` switch the module's
+   * `idempotency` on or off here; an object overrides its settings field by field.
+   */
+  idempotency?: boolean | IdempotencyOptions;
 }
 
 export interface ConsumersOptions {

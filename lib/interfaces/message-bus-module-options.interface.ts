@@ -1,3 +1,4 @@
+import type { IdempotencyOptions } from '../idempotency/idempotency-options.interface';
 import type { UnhandledAction } from '../dispatch/unhandled-policy';
 import type { MessageTypeDefinition } from '../message/message-type-registry';
 import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
@@ -56,4 +57,9 @@ export interface MessageBusModuleOptions {
    * (sync or async) called for each message, to fetch and refresh it.
    */
   serviceToken?: ServiceTokenSource;
+  /**
+   * Idempotent handling on every consumer that does not say otherwise: each handler runs once
+   * per `meta_data.idempotency_key` (see `IdempotencyOptions`). Off by default.
+   */
+  idempotency?: boolean | IdempotencyOptions;
 }

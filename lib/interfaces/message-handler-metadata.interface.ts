@@ -1,3 +1,4 @@
+import type { HandlerIdempotency } from '../idempotency/idempotency-options.interface';
 import type { MessageKind } from '../message/message-kind';
 
 /** What @OnInstruction / @OnEvent record on a method. */
@@ -8,6 +9,8 @@ export interface MessageHandlerMetadata {
   readonly source?: string;
   /** Messages reaching this handler have their service token verified first. */
   readonly verifyToken?: boolean;
+  /** Idempotent handling for this handler: on, off, or on with its own key; unset follows the consumer's. */
+  readonly idempotency?: HandlerIdempotency;
 }
 
 export interface MessageHandlerOptions {
@@ -19,4 +22,10 @@ export interface MessageHandlerOptions {
    * module's or the consumer's `verifyToken` is on).
    */
   verifyToken?: boolean;
+  /**
+   * Run at most once per idempotency key (`true`, or `{ key }` to choose the key); `false`
+   * leaves this handler untracked where the consumer tracks. Unset follows the consumer's
+   * `idempotency`, else the module's.
+   */
+  idempotency?: HandlerIdempotency;
 }

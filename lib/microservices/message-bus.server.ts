@@ -10,6 +10,7 @@ import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { toHandlerInvocation, type HandlerInvocation } from '../dispatch/handler-invocation';
 import { ConsumerWatchdog } from '../runtime/consumer-watchdog';
 import { tokenStageOf } from '../trust/token-stage';
+import { closeIdempotencyStores } from '../idempotency/close-idempotency-stores';
 import { startConsumers } from '../runtime/start-consumers';
 import { KafkaClient } from '../transports/kafka/kafka.client';
 import { MessageTransports } from '../transports/message-transports';
@@ -96,6 +97,7 @@ export class MessageBusServer extends Server implements CustomTransportStrategy 
     await this.stopConsumers();
     await this.transports.close();
     await Promise.all([this.clients.sqs.close(), this.clients.kafka.close()]);
+    await closeIdempotencyStores(this.options);
   }
 
   private async stopConsumers(): Promise<void> {

@@ -20,6 +20,7 @@ export const MODULE_OPTION_KEYS: OptionKeys<MessageBusModuleOptions & { isGlobal
   tokenVerification: true,
   verifyToken: true,
   serviceToken: true,
+  idempotency: true,
   isGlobal: true,
 };
 
@@ -35,6 +36,7 @@ export const SQS_CONSUMER_OPTION_KEYS: OptionKeys<SqsConsumerOptions> = {
   pollers: true,
   unhandled: true,
   verifyToken: true,
+  idempotency: true,
 };
 
 export const KAFKA_CONSUMER_OPTION_KEYS: OptionKeys<KafkaConsumerOptions> = {
@@ -48,6 +50,7 @@ export const KAFKA_CONSUMER_OPTION_KEYS: OptionKeys<KafkaConsumerOptions> = {
   partitionAssigners: true,
   unhandled: true,
   verifyToken: true,
+  idempotency: true,
 };
 
 export const RETRY_OPTION_KEYS: OptionKeys<RetryOptions> = {

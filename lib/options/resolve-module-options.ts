@@ -4,6 +4,7 @@ import {
   type UnhandledAction,
   type UnhandledPolicy,
 } from '../dispatch/unhandled-policy';
+import { resolveIdempotency, type IdempotencyPolicy } from '../idempotency/idempotency-policy';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import type {
   KafkaConsumerOptions,
@@ -61,11 +62,19 @@ export function resolveModuleOptions(
   const unhandled = resolveUnhandled(merged.unhandled, 'unhandled', DEFAULT_UNHANDLED_POLICY);
   const verifyToken = optionalFlag(merged.verifyToken, 'verifyToken') ?? false;
 
+  const idempotency = resolveIdempotency(merged.idempotency, 'idempotency');
+
   const sqsConsumers = list(merged.consumers?.sqs, 'consumers.sqs').map((consumer, index) =>
-    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, unhandled, verifyToken),
+    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, unhandled, verifyToken, idempotency),
   );
   const kafkaConsumers = list(merged.consumers?.kafka, 'consumers.kafka').map((consumer, index) =>
-    resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`, unhandled, verifyToken),
+    resolveKafkaConsumer(
+      consumer,
+      `consumers.kafka[${index}]`,
+      unhandled,
+      verifyToken,
+      idempotency,
+    ),
   );
   if (!onMemory && sqsConsumers.length > 0)
     requireSection(merged.sqs, 'sqs', 'consumers.sqs lists queues');
@@ -147,6 +156,7 @@ export function resolveModuleOptions(
     kafkaConsumers,
     messageTypes: list(merged.messageTypes, 'messageTypes'),
     unhandled,
+    idempotency,
     shutdownTimeoutMs,
     onConsumerFailure,
     ...(tokenVerification === undefined ? {} : { tokenVerification }),
@@ -186,6 +196,7 @@ function resolveSqsConsumer(
   setting: string,
   moduleUnhandled: UnhandledPolicy,
   moduleVerifyToken: boolean,
+  moduleIdempotency: IdempotencyPolicy,
 ): ResolvedSqsConsumer {
   rejectUnknownKeys(consumer, SQS_CONSUMER_OPTION_KEYS, setting);
   const queue = requiredName(consumer?.queue, `${setting}.queue`);
@@ -196,6 +207,11 @@ function resolveSqsConsumer(
     retry: resolveRetry(consumer.retry, `${setting}.retry`),
     unhandled: resolveUnhandled(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
     verifyToken: optionalFlag(consumer.verifyToken, `${setting}.verifyToken`) ?? moduleVerifyToken,
+    idempotency: resolveIdempotency(
+      consumer.idempotency,
+      `${setting}.idempotency`,
+      moduleIdempotency,
+    ),
     concurrency,
     waitTimeSeconds: wholeNumber(
       consumer.waitTimeSeconds ?? 20,
@@ -223,6 +239,7 @@ function resolveKafkaConsumer(
   setting: string,
   moduleUnhandled: UnhandledPolicy,
   moduleVerifyToken: boolean,
+  moduleIdempotency: IdempotencyPolicy,
 ): ResolvedKafkaConsumer {
   rejectUnknownKeys(consumer, KAFKA_CONSUMER_OPTION_KEYS, setting);
   const topic = requiredName(consumer?.topic, `${setting}.topic`);
@@ -235,6 +252,11 @@ function resolveKafkaConsumer(
     retry: resolveRetry(consumer.retry, `${setting}.retry`),
     unhandled: resolveUnhandled(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
     verifyToken: optionalFlag(consumer.verifyToken, `${setting}.verifyToken`) ?? moduleVerifyToken,
+    idempotency: resolveIdempotency(
+      consumer.idempotency,
+      `${setting}.idempotency`,
+      moduleIdempotency,
+    ),
     partitionsConcurrency: wholeNumber(
       consumer.partitionsConcurrency ?? 10,
       `${setting}.partitionsConcurrency`,

@@ -1,3 +1,4 @@
+import type { IdempotencyPolicy } from '../idempotency/idempotency-policy';
 import type { RetryPolicy } from '../dispatch/retry-policy';
 import type { UnhandledPolicy } from '../dispatch/unhandled-policy';
 import type {
@@ -16,7 +17,10 @@ import type { ResolvedTokenVerification } from '../trust/resolve-token-verificat
 import type { ServiceTokenSource } from '../trust/service-token';
 
 export interface ResolvedSqsConsumer extends Required<
-  Omit<SqsConsumerOptions, 'deadLetterQueue' | 'retry' | 'unhandled' | 'verifyToken'>
+  Omit<
+    SqsConsumerOptions,
+    'deadLetterQueue' | 'retry' | 'unhandled' | 'verifyToken' | 'idempotency'
+  >
 > {
   /** The consumer's `verifyToken`, else the module's; unset (tests building one by hand) is the module's. */
   verifyToken?: boolean;
@@ -24,10 +28,15 @@ export interface ResolvedSqsConsumer extends Required<
   retry: RetryPolicy;
   /** The consumer's `unhandled`, else the module's, else the default, per kind of message. */
   unhandled: UnhandledPolicy;
+  /** The consumer's `idempotency` on top of the module's (always set by resolveModuleOptions). */
+  idempotency?: IdempotencyPolicy;
 }
 
 export interface ResolvedKafkaConsumer extends Required<
-  Omit<KafkaConsumerOptions, 'retry' | 'unhandled' | 'partitionAssigners' | 'verifyToken'>
+  Omit<
+    KafkaConsumerOptions,
+    'retry' | 'unhandled' | 'partitionAssigners' | 'verifyToken' | 'idempotency'
+  >
 > {
   /** The consumer's `verifyToken`, else the module's; unset (tests building one by hand) is the module's. */
   verifyToken?: boolean;
@@ -36,6 +45,8 @@ export interface ResolvedKafkaConsumer extends Required<
   retry: RetryPolicy;
   /** The consumer's `unhandled`, else the module's, else the default, per kind of message. */
   unhandled: UnhandledPolicy;
+  /** The consumer's `idempotency` on top of the module's (always set by resolveModuleOptions). */
+  idempotency?: IdempotencyPolicy;
 }
 
 /** Module options after start-up checks, with every default filled in. */
@@ -48,6 +59,8 @@ export interface ResolvedMessageBusOptions {
   messageTypes: MessageTypeDefinition[];
   /** The module's `unhandled`, else the default: for deliveries that come through no consumer. */
   unhandled: UnhandledPolicy;
+  /** The module's `idempotency`, else off: for deliveries that come through no consumer. */
+  idempotency: IdempotencyPolicy;
   shutdownTimeoutMs: number;
   onConsumerFailure: ConsumerFailureBehaviour;
   tokenVerification?: ResolvedTokenVerification;

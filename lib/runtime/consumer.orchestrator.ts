@@ -13,6 +13,7 @@ import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { MessageTransports } from '../transports/message-transports';
 import type { ConsumerStatus, RunningConsumer } from '../transports/transport.interface';
 import { ConsumerWatchdog } from './consumer-watchdog';
+import { closeIdempotencyStores } from '../idempotency/close-idempotency-stores';
 import { startConsumers } from './start-consumers';
 
 /**
@@ -56,6 +57,7 @@ export class ConsumerOrchestrator
 
   async onApplicationShutdown(): Promise<void> {
     await this.transports.close();
+    await closeIdempotencyStores(this.options);
   }
 
   statuses(): ConsumerStatus[] {

@@ -21,7 +21,12 @@ export async function startConsumers(
         await transports
           .forConsumers('sqs')
           .consume(consumer, (delivery) =>
-            dispatcher.dispatch(delivery, consumer.unhandled, consumer.verifyToken),
+            dispatcher.dispatch(
+              delivery,
+              consumer.unhandled,
+              consumer.verifyToken,
+              consumer.idempotency,
+            ),
           ),
       );
     }
@@ -30,7 +35,12 @@ export async function startConsumers(
         await transports
           .forConsumers('kafka')
           .consume(consumer, (delivery) =>
-            dispatcher.dispatch(delivery, consumer.unhandled, consumer.verifyToken),
+            dispatcher.dispatch(
+              delivery,
+              consumer.unhandled,
+              consumer.verifyToken,
+              consumer.idempotency,
+            ),
           ),
       );
     }

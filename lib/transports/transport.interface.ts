@@ -44,6 +44,11 @@ export interface ConsumerStatus {
    * `unauthenticated`): dead-lettered, so also counted in `deadLettered`. Absent while there are none.
    */
   readonly unauthenticated?: number;
+  /**
+   * Deliveries acknowledged without running a handler because every handler's idempotency key
+   * was already completed (`idempotency`). Absent while there are none.
+   */
+  readonly duplicate?: number;
   /** Why the consumer is failed or reconnecting. */
   readonly lastError?: string;
 }

@@ -6,8 +6,10 @@
 #   sqs   - ElasticMQ (SQS-compatible), jars resolved from Maven Central
 #   moto  - moto's server (a second SQS implementation), from PyPI; its
 #           virtualenv also gets kafka-python, a peer of the Kafka tests
+#   redis - redis-server (Debian package), the idempotency store of the tests,
+#           append-only file in the cache folder so that a restart keeps its keys
 #
-# usage: brokers.sh up|down|status|env [kafka] [sqs|elasticmq] [moto]
+# usage: brokers.sh up|down|status|env [kafka] [sqs|elasticmq] [moto] [redis]
 #   up      start the named brokers (default: all), reusing any that already
 #           answer on their port; waits until each one really answers
 #   down    stop the brokers this script started (by pid file)
@@ -39,6 +41,7 @@ KAFKA_SASL_PORT=${KAFKA_SASL_PORT:-9094}
 KAFKA_SASL_SSL_PORT=${KAFKA_SASL_SSL_PORT:-9095}
 SQS_PORT=${SQS_PORT:-9324}
 MOTO_PORT=${MOTO_PORT:-9325}
+REDIS_PORT=${REDIS_PORT:-6390}
 
 KAFKA_HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}
 ELASTICMQ_HEAP_OPTS=${ELASTICMQ_HEAP_OPTS:--Xms64m -Xmx512m}
@@ -59,6 +62,7 @@ KAFKA_DIR=$CACHE/kafka
 SQS_DIR=$CACHE/elasticmq
 MOTO_DIR=$CACHE/moto
 MOTO_VENV=$CACHE/moto-venv
+REDIS_DIR=$CACHE/redis
 
 say() { printf '[brokers] %s\n' "$*"; }
 die() {
@@ -608,19 +612,83 @@ moto_wait() {
   say "moto: ready on $MOTO_URL"
 }
 
+# ------------------------------------------------------------------ redis
+
+REDIS_PID=$REDIS_DIR/redis.pid
+REDIS_CONF=$REDIS_DIR/redis.conf
+REDIS_LOG=$REDIS_DIR/redis.log
+REDIS_URL=redis://$HOST:$REDIS_PORT
+
+redis_answers() {
+  if command -v redis-cli >/dev/null 2>&1; then
+    [ "$(timeout 3 redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
+  else
+    port_open "$REDIS_PORT"
+  fi
+}
+
+redis_start() {
+  local pid
+  if redis_answers; then
+    if pid=$(own_pid "$REDIS_PID" "$REDIS_CONF"); then
+      say "redis: already running (pid $pid), reusing it"
+    else
+      say "redis: something already answers on $REDIS_URL, reusing it"
+    fi
+    return 0
+  fi
+  if pid=$(own_pid "$REDIS_PID" "$REDIS_CONF"); then
+    say "redis: pid $pid is still starting"
+    STARTED_REDIS=1
+    return 0
+  fi
+  command -v redis-server >/dev/null 2>&1 ||
+    die "redis: redis-server not found; run scripts/brokers/install-prereqs.sh as root"
+  mkdir -p "$REDIS_DIR"
+  # set-proc-title no: the command line keeps the config path, which own_pid looks for.
+  # appendonly: a restarted server keeps its keys (the tests restart it mid-run).
+  printf '%s\n' \
+    "bind $HOST" \
+    "port $REDIS_PORT" \
+    "protected-mode yes" \
+    "daemonize no" \
+    "set-proc-title no" \
+    "dir $REDIS_DIR" \
+    "appendonly yes" \
+    "appendfsync always" \
+    'save ""' >"$REDIS_CONF"
+  [ -f "$REDIS_LOG" ] && mv -f "$REDIS_LOG" "$REDIS_LOG.prev"
+  say "redis: starting on $REDIS_URL (log: $REDIS_LOG)"
+  spawn "$REDIS_PID" "$REDIS_LOG" redis-server "$REDIS_CONF"
+  STARTED_REDIS=1
+}
+
+redis_wait() {
+  [ "${STARTED_REDIS:-0}" = 1 ] || return 0
+  local deadline=$((SECONDS + START_TIMEOUT)) pid
+  pid=$(<"$REDIS_PID")
+  while ! redis_answers; do
+    kill -0 "$pid" 2>/dev/null || fail_start redis "$REDIS_PID" "$REDIS_LOG" "the server exited while starting"
+    [ $SECONDS -lt $deadline ] || fail_start redis "$REDIS_PID" "$REDIS_LOG" "not answering after ${START_TIMEOUT}s"
+    sleep 0.2
+  done
+  say "redis: ready on $REDIS_URL"
+}
+
 # --------------------------------------------------------------- commands
 
-# parse_names NAME...: sets WANT_KAFKA / WANT_SQS / WANT_MOTO (default: all).
+# parse_names NAME...: sets WANT_KAFKA / WANT_SQS / WANT_MOTO / WANT_REDIS (default: all).
 parse_names() {
-  WANT_KAFKA=0 WANT_SQS=0 WANT_MOTO=0
-  [ $# -gt 0 ] || set -- kafka sqs moto
+  WANT_KAFKA=0 WANT_SQS=0 WANT_MOTO=0 WANT_REDIS=0
+  [ $# -gt 0 ] || set -- kafka sqs moto redis
   local n
   for n in "$@"; do
     case $n in
     kafka) WANT_KAFKA=1 ;;
     sqs | elasticmq) WANT_SQS=1 ;;
     moto) WANT_MOTO=1 ;;
-    *) die "unknown broker '$n' (expected: kafka, sqs|elasticmq, moto)" ;;
+    redis) WANT_REDIS=1 ;;
+    *) die "unknown broker '$n' (expected: kafka, sqs|elasticmq, moto, redis)" ;;
     esac
   done
 }
@@ -637,12 +705,14 @@ cmd_up() {
   # Launch everything first, then wait: the brokers boot in parallel.
   [ $WANT_KAFKA = 0 ] || kafka_start
   [ $WANT_SQS = 0 ] || sqs_start
+  [ $WANT_REDIS = 0 ] || redis_start
   if [ -n "$venv_job" ]; then wait "$venv_job" || exit 1; fi
   [ $WANT_KAFKA = 0 ] || kafka_python
   [ $WANT_MOTO = 0 ] || moto_start
   [ $WANT_KAFKA = 0 ] || kafka_wait
   [ $WANT_SQS = 0 ] || sqs_wait
   [ $WANT_MOTO = 0 ] || moto_wait
+  [ $WANT_REDIS = 0 ] || redis_wait
   say "up in $((SECONDS - t0))s; client settings: bash scripts/brokers/brokers.sh env"
 }
 
@@ -666,6 +736,7 @@ cmd_down() {
   [ $WANT_KAFKA = 0 ] || down_one kafka "$KAFKA_PID" "$KAFKA_CONF" "$KAFKA_PORT"
   [ $WANT_SQS = 0 ] || down_one "sqs (elasticmq)" "$SQS_PID" "$SQS_CONF" "$SQS_PORT"
   [ $WANT_MOTO = 0 ] || down_one moto "$MOTO_PID" "$MOTO_VENV/bin/moto_server" "$MOTO_PORT"
+  [ $WANT_REDIS = 0 ] || down_one redis "$REDIS_PID" "$REDIS_CONF" "$REDIS_PORT"
 }
 
 # status_one NAME PIDFILE MARKER ANSWERS_CMD WHERE LOG
@@ -698,6 +769,8 @@ cmd_status() {
     "$SQS_URL" "$SQS_LOG" || rc=1
   [ $WANT_MOTO = 0 ] || status_one moto "$MOTO_PID" "$MOTO_VENV/bin/moto_server" moto_answers \
     "$MOTO_URL" "$MOTO_LOG" || rc=1
+  [ $WANT_REDIS = 0 ] || status_one redis "$REDIS_PID" "$REDIS_CONF" redis_answers \
+    "$REDIS_URL" "$REDIS_LOG" || rc=1
   return $rc
 }
 
@@ -712,7 +785,8 @@ cmd_env() {
     "KAFKA_SASL_PASSWORD=$KAFKA_PASSWORD" \
     "SQS_ENDPOINT=$SQS_URL" \
     "SQS_REGION=$SQS_REGION" \
-    "MOTO_SQS_ENDPOINT=$MOTO_URL"; do
+    "MOTO_SQS_ENDPOINT=$MOTO_URL" \
+    "REDIS_URL=$REDIS_URL"; do
     printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
   done
 }

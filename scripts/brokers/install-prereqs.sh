@@ -23,6 +23,7 @@ check keytool openjdk-17-jre-headless
 check javac openjdk-17-jdk-headless  # compiles the Java client peers of the Kafka tests
 check mvn maven                      # resolves the broker jars
 check python3 python3
+check redis-server redis-server      # the Redis idempotency store of the tests
 
 # moto runs in a virtualenv; a bare Debian python3 lacks venv/ensurepip.
 if command -v python3 >/dev/null 2>&1 &&

@@ -11,6 +11,7 @@ export const BROKER_VARIABLES = [
   'KAFKA_SASL_PASSWORD',
   'SQS_ENDPOINT',
   'MOTO_SQS_ENDPOINT',
+  'REDIS_URL',
 ] as const;
 
 const BROKERS_SCRIPT = resolve(__dirname, '../../scripts/brokers/brokers.sh');

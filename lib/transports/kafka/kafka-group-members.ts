@@ -61,7 +61,10 @@ export class KafkaGroupMembers implements RunningConsumer {
     );
     const unauthenticated = statuses.reduce((total, one) => total + (one.unauthenticated ?? 0), 0);
     const refused = unauthenticated > 0 ? { ...status, unauthenticated } : status;
-    const counted = deadLetterFailures > 0 ? { ...refused, deadLetterFailures } : refused;
+    const duplicate = statuses.reduce((total, one) => total + (one.duplicate ?? 0), 0);
+    const withDuplicates = duplicate > 0 ? { ...refused, duplicate } : refused;
+    const counted =
+      deadLetterFailures > 0 ? { ...withDuplicates, deadLetterFailures } : withDuplicates;
     return lastError === undefined ? counted : { ...counted, lastError };
   }
 

@@ -47,6 +47,8 @@ export class MemoryConsumer implements RunningConsumer {
   private readonly left = new Map<NodeJS.Timeout, MemoryEntry>();
   private readonly counts = { handled: 0, retried: 0, deadLettered: 0 };
   private unauthenticated = 0;
+  /** Deliveries acknowledged as idempotency duplicates: reported once there is one. */
+  private duplicates = 0;
   /** Messages whose handler runs now. */
   private readonly running = new Set<MemoryEntry>();
   /** Given back by `stop()` while their handler still ran: whatever it returns is dropped. */
@@ -64,7 +66,9 @@ export class MemoryConsumer implements RunningConsumer {
 
   status(): ConsumerStatus {
     const status = { name: this.name, state: this.state, inFlight: this.inFlight, ...this.counts };
-    return this.unauthenticated > 0 ? { ...status, unauthenticated: this.unauthenticated } : status;
+    const refused =
+      this.unauthenticated > 0 ? { ...status, unauthenticated: this.unauthenticated } : status;
+    return this.duplicates > 0 ? { ...refused, duplicate: this.duplicates } : refused;
   }
 
   /** Nothing in flight, waiting for a retry, or ready to run. */
@@ -178,7 +182,8 @@ export class MemoryConsumer implements RunningConsumer {
     const what = (): string => describeDelivery(delivery, outcome.message);
     switch (settlement.action) {
       case 'acknowledge':
-        this.counts.handled += 1;
+        if (outcome.status === 'duplicate') this.duplicates += 1;
+        else this.counts.handled += 1;
         this.freeLane(lane);
         this.host.settled(record('acknowledge'));
         break;

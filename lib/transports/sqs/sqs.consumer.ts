@@ -91,6 +91,8 @@ export class SqsConsumer implements RunningConsumer {
   private readonly deadLetters?: SqsDeadLetterPublisher;
   private readonly counts = { handled: 0, retried: 0, deadLettered: 0 };
   private unauthenticated = 0;
+  /** Deliveries acknowledged as idempotency duplicates: reported once there is one. */
+  private duplicates = 0;
   private readonly rules: SettlementRules;
   private state: ConsumerState = 'starting';
   private lastError?: string;
@@ -151,6 +153,7 @@ export class SqsConsumer implements RunningConsumer {
       inFlight: this.held.size,
       ...this.counts,
       ...(this.unauthenticated > 0 ? { unauthenticated: this.unauthenticated } : {}),
+      ...(this.duplicates > 0 ? { duplicate: this.duplicates } : {}),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
   }
@@ -372,7 +375,8 @@ export class SqsConsumer implements RunningConsumer {
     let leftOnQueue: boolean;
     switch (settlement.action) {
       case 'acknowledge':
-        this.counts.handled += 1;
+        if (outcome.status === 'duplicate') this.duplicates += 1;
+        else this.counts.handled += 1;
         this.acknowledge(held, what);
         leftOnQueue = false;
         break;

@@ -15,13 +15,16 @@ export class KafkaConsumerStats {
   deadLetterFailures = 0;
   /** Deliveries refused for their service token (`unauthenticated`). */
   unauthenticated = 0;
+  /** Deliveries acknowledged as idempotency duplicates, no handler run. */
+  duplicate = 0;
   /** Why the consumer is failed or reconnecting; cleared once it is back in its group. */
   lastError?: string;
 
   snapshot(name: string): ConsumerStatus {
     const { state, inFlight, handled, retried, deadLettered, deadLetterFailures, lastError } = this;
     const { unauthenticated } = this;
-    const status: ConsumerStatus = { name, state, inFlight, handled, retried, deadLettered };
+    const counted: ConsumerStatus = { name, state, inFlight, handled, retried, deadLettered };
+    const status = this.duplicate > 0 ? { ...counted, duplicate: this.duplicate } : counted;
     // Reported once there is one, so that a consumer without any reads as before.
     const withRefusals = unauthenticated > 0 ? { ...status, unauthenticated } : status;
     const withFailures =

@@ -98,7 +98,8 @@ export class KafkaMessageProcessor {
     if (isUnauthenticated(outcome)) stats.unauthenticated += 1;
     switch (settlement.action) {
       case 'acknowledge':
-        stats.handled += 1;
+        if (outcome.status === 'duplicate') stats.duplicate += 1;
+        else stats.handled += 1;
         return 'settled';
       case 'retry':
         stats.retried += 1;
