@@ -63,18 +63,13 @@ export function resolveModuleOptions(
   const verifyToken = optionalFlag(merged.verifyToken, 'verifyToken') ?? false;
 
   const idempotency = resolveIdempotency(merged.idempotency, 'idempotency');
+  const moduleDefaults: ModuleDeliveryDefaults = { unhandled, verifyToken, idempotency };
 
   const sqsConsumers = list(merged.consumers?.sqs, 'consumers.sqs').map((consumer, index) =>
-    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, unhandled, verifyToken, idempotency),
+    resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, moduleDefaults),
   );
   const kafkaConsumers = list(merged.consumers?.kafka, 'consumers.kafka').map((consumer, index) =>
-    resolveKafkaConsumer(
-      consumer,
-      `consumers.kafka[${index}]`,
-      unhandled,
-      verifyToken,
-      idempotency,
-    ),
+    resolveKafkaConsumer(consumer, `consumers.kafka[${index}]`, moduleDefaults),
   );
   if (!onMemory && sqsConsumers.length > 0)
     requireSection(merged.sqs, 'sqs', 'consumers.sqs lists queues');
@@ -194,9 +189,7 @@ function resolveTransport(options: MessageBusModuleOptions): TransportName {
 function resolveSqsConsumer(
   consumer: SqsConsumerOptions,
   setting: string,
-  moduleUnhandled: UnhandledPolicy,
-  moduleVerifyToken: boolean,
-  moduleIdempotency: IdempotencyPolicy,
+  moduleDefaults: ModuleDeliveryDefaults,
 ): ResolvedSqsConsumer {
   rejectUnknownKeys(consumer, SQS_CONSUMER_OPTION_KEYS, setting);
   const queue = requiredName(consumer?.queue, `${setting}.queue`);
@@ -204,14 +197,7 @@ function resolveSqsConsumer(
   return {
     queue,
     deadLetterQueue: optionalName(consumer.deadLetterQueue, `${setting}.deadLetterQueue`),
-    retry: resolveRetry(consumer.retry, `${setting}.retry`),
-    unhandled: resolveUnhandled(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
-    verifyToken: optionalFlag(consumer.verifyToken, `${setting}.verifyToken`) ?? moduleVerifyToken,
-    idempotency: resolveIdempotency(
-      consumer.idempotency,
-      `${setting}.idempotency`,
-      moduleIdempotency,
-    ),
+    ...resolveDeliverySettings(consumer, setting, moduleDefaults),
     concurrency,
     waitTimeSeconds: wholeNumber(
       consumer.waitTimeSeconds ?? 20,
@@ -237,9 +223,7 @@ function resolveSqsConsumer(
 function resolveKafkaConsumer(
   consumer: KafkaConsumerOptions,
   setting: string,
-  moduleUnhandled: UnhandledPolicy,
-  moduleVerifyToken: boolean,
-  moduleIdempotency: IdempotencyPolicy,
+  moduleDefaults: ModuleDeliveryDefaults,
 ): ResolvedKafkaConsumer {
   rejectUnknownKeys(consumer, KAFKA_CONSUMER_OPTION_KEYS, setting);
   const topic = requiredName(consumer?.topic, `${setting}.topic`);
@@ -249,14 +233,7 @@ function resolveKafkaConsumer(
     deadLetterTopic:
       optionalName(consumer.deadLetterTopic, `${setting}.deadLetterTopic`) ??
       defaultDeadLetterDestination(topic),
-    retry: resolveRetry(consumer.retry, `${setting}.retry`),
-    unhandled: resolveUnhandled(consumer.unhandled, `${setting}.unhandled`, moduleUnhandled),
-    verifyToken: optionalFlag(consumer.verifyToken, `${setting}.verifyToken`) ?? moduleVerifyToken,
-    idempotency: resolveIdempotency(
-      consumer.idempotency,
-      `${setting}.idempotency`,
-      moduleIdempotency,
-    ),
+    ...resolveDeliverySettings(consumer, setting, moduleDefaults),
     partitionsConcurrency: wholeNumber(
       consumer.partitionsConcurrency ?? 10,
       `${setting}.partitionsConcurrency`,
@@ -268,6 +245,36 @@ function resolveKafkaConsumer(
     partitionAssigners: resolvePartitionAssigners(
       consumer.partitionAssigners,
       `${setting}.partitionAssigners`,
+    ),
+  };
+}
+
+/** The module-wide settings a consumer's own delivery settings fall back on. */
+interface ModuleDeliveryDefaults {
+  readonly unhandled: UnhandledPolicy;
+  readonly verifyToken: boolean;
+  readonly idempotency: IdempotencyPolicy;
+}
+
+/** What SQS and Kafka consumers both decide per delivery: retries, unhandled, tokens, idempotency. */
+function resolveDeliverySettings(
+  consumer: SqsConsumerOptions | KafkaConsumerOptions,
+  setting: string,
+  moduleDefaults: ModuleDeliveryDefaults,
+): Pick<ResolvedSqsConsumer, 'retry' | 'unhandled' | 'verifyToken' | 'idempotency'> {
+  return {
+    retry: resolveRetry(consumer.retry, `${setting}.retry`),
+    unhandled: resolveUnhandled(
+      consumer.unhandled,
+      `${setting}.unhandled`,
+      moduleDefaults.unhandled,
+    ),
+    verifyToken:
+      optionalFlag(consumer.verifyToken, `${setting}.verifyToken`) ?? moduleDefaults.verifyToken,
+    idempotency: resolveIdempotency(
+      consumer.idempotency,
+      `${setting}.idempotency`,
+      moduleDefaults.idempotency,
     ),
   };
 }

@@ -1,3 +1,4 @@
+import { sumOccasionalCounts, withOccasionalCounts } from '../occasional-counts';
 import type { ConsumerState, ConsumerStatus, RunningConsumer } from '../transport.interface';
 
 /** The state a set of members reports: the first of these any member is in. */
@@ -47,24 +48,17 @@ export class KafkaGroupMembers implements RunningConsumer {
     const sum = (field: 'inFlight' | 'handled' | 'retried' | 'deadLettered'): number =>
       statuses.reduce((total, status) => total + status[field], 0);
     const lastError = statuses.find((status) => status.lastError !== undefined)?.lastError;
-    const status: ConsumerStatus = {
-      name: this.name,
-      state,
-      inFlight: sum('inFlight'),
-      handled: sum('handled'),
-      retried: sum('retried'),
-      deadLettered: sum('deadLettered'),
-    };
-    const deadLetterFailures = statuses.reduce(
-      (total, one) => total + (one.deadLetterFailures ?? 0),
-      0,
+    const counted = withOccasionalCounts(
+      {
+        name: this.name,
+        state,
+        inFlight: sum('inFlight'),
+        handled: sum('handled'),
+        retried: sum('retried'),
+        deadLettered: sum('deadLettered'),
+      },
+      sumOccasionalCounts(statuses),
     );
-    const unauthenticated = statuses.reduce((total, one) => total + (one.unauthenticated ?? 0), 0);
-    const refused = unauthenticated > 0 ? { ...status, unauthenticated } : status;
-    const duplicate = statuses.reduce((total, one) => total + (one.duplicate ?? 0), 0);
-    const withDuplicates = duplicate > 0 ? { ...refused, duplicate } : refused;
-    const counted =
-      deadLetterFailures > 0 ? { ...withDuplicates, deadLetterFailures } : withDuplicates;
     return lastError === undefined ? counted : { ...counted, lastError };
   }
 

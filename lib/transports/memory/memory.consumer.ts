@@ -1,3 +1,4 @@
+import { withOccasionalCounts } from '../occasional-counts';
 import { Logger } from '@nestjs/common';
 import { describeDelivery } from '../../dispatch/delivery-description';
 import { isUnauthenticated, type DispatchOutcome } from '../../dispatch/delivery-outcome';
@@ -65,10 +66,10 @@ export class MemoryConsumer implements RunningConsumer {
   }
 
   status(): ConsumerStatus {
-    const status = { name: this.name, state: this.state, inFlight: this.inFlight, ...this.counts };
-    const refused =
-      this.unauthenticated > 0 ? { ...status, unauthenticated: this.unauthenticated } : status;
-    return this.duplicates > 0 ? { ...refused, duplicate: this.duplicates } : refused;
+    return withOccasionalCounts(
+      { name: this.name, state: this.state, inFlight: this.inFlight, ...this.counts },
+      { unauthenticated: this.unauthenticated, duplicate: this.duplicates },
+    );
   }
 
   /** Nothing in flight, waiting for a retry, or ready to run. */

@@ -1,3 +1,4 @@
+import { withOccasionalCounts } from '../occasional-counts';
 import { Logger } from '@nestjs/common';
 import { describeDelivery } from '../../dispatch/delivery-description';
 import { isUnauthenticated, type DispatchOutcome } from '../../dispatch/delivery-outcome';
@@ -147,15 +148,11 @@ export class SqsConsumer implements RunningConsumer {
   }
 
   status(): ConsumerStatus {
-    return {
-      name: this.name,
-      state: this.state,
-      inFlight: this.held.size,
-      ...this.counts,
-      ...(this.unauthenticated > 0 ? { unauthenticated: this.unauthenticated } : {}),
-      ...(this.duplicates > 0 ? { duplicate: this.duplicates } : {}),
-      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
-    };
+    const status = withOccasionalCounts(
+      { name: this.name, state: this.state, inFlight: this.held.size, ...this.counts },
+      { unauthenticated: this.unauthenticated, duplicate: this.duplicates },
+    );
+    return this.lastError === undefined ? status : { ...status, lastError: this.lastError };
   }
 
   stop(timeoutMs: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { withOccasionalCounts } from '../../occasional-counts';
 import type { ConsumerState, ConsumerStatus } from '../../transport.interface';
 
 /** What `KafkaConsumer.status()` reports, kept up to date by the consumer and its processors. */
@@ -21,14 +22,12 @@ export class KafkaConsumerStats {
   lastError?: string;
 
   snapshot(name: string): ConsumerStatus {
-    const { state, inFlight, handled, retried, deadLettered, deadLetterFailures, lastError } = this;
-    const { unauthenticated } = this;
-    const counted: ConsumerStatus = { name, state, inFlight, handled, retried, deadLettered };
-    const status = this.duplicate > 0 ? { ...counted, duplicate: this.duplicate } : counted;
-    // Reported once there is one, so that a consumer without any reads as before.
-    const withRefusals = unauthenticated > 0 ? { ...status, unauthenticated } : status;
-    const withFailures =
-      deadLetterFailures > 0 ? { ...withRefusals, deadLetterFailures } : withRefusals;
-    return lastError === undefined ? withFailures : { ...withFailures, lastError };
+    const { state, inFlight, handled, retried, deadLettered, lastError } = this;
+    const { deadLetterFailures, unauthenticated, duplicate } = this;
+    const status = withOccasionalCounts(
+      { name, state, inFlight, handled, retried, deadLettered },
+      { deadLetterFailures, unauthenticated, duplicate },
+    );
+    return lastError === undefined ? status : { ...status, lastError };
   }
 }
