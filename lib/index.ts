@@ -1,6 +1,7 @@
 // Errors
 export { MessageBusError } from './errors/message-bus.error';
 export { MessageBusConfigurationError } from './errors/message-bus-configuration.error';
+export { MissingOptionalPackageError } from './errors/missing-optional-package.error';
 export { MessageValidationError, type MessageFieldIssue } from './errors/message-validation.error';
 export { UnknownMessageTypeError } from './errors/unknown-message-type.error';
 export { ReadOnlyMessageTypeRegistryError } from './errors/read-only-message-type-registry.error';

@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsClientClosedError } from './errors/sqs-client-closed.error';
 import { toSqsOperationError } from './sqs-error-mapping';
 import { resolveQueueUrl } from './sqs-queue-address';
+import type { SqsSdkModule } from './sqs-sdk.loader';
 
 /**
  * The SDK client every call of one `SqsClient` goes through, with the base queue URL and
@@ -13,11 +14,13 @@ export class SqsSdkSession {
   /**
    * @param queueUrl the base URL queue names are appended to, without trailing slashes
    * @param ownsSdk false for a client passed in: it stays the caller's to destroy
+   * @param api the loaded `@aws-sdk/client-sqs` module, whose command classes every call builds
    */
   constructor(
     readonly queueUrl: string,
     private readonly sdk: SQSClient,
     private readonly ownsSdk: boolean,
+    readonly api: SqsSdkModule,
   ) {}
 
   /** The queue URL of a queue name (appended to `queueUrl`) or of a full queue URL (returned as is). */
