@@ -78,6 +78,7 @@ export type {
   ConsumerFailureBehaviour,
   MessageBusModuleOptions,
 } from './interfaces/message-bus-module-options.interface';
+export type { StartupPolicy } from './interfaces/startup-policy';
 export type {
   ConsumersOptions,
   KafkaConsumerOptions,
@@ -180,6 +181,7 @@ export { SqsBatchError } from './transports/sqs/errors/sqs-batch.error';
 export { SqsInvalidArgumentError } from './transports/sqs/errors/sqs-invalid-argument.error';
 export { SqsClientClosedError } from './transports/sqs/errors/sqs-client-closed.error';
 export { SqsConsumerFailedError } from './transports/sqs/errors/sqs-consumer-failed.error';
+export { SqsCredentialsMissingError } from './transports/sqs/errors/sqs-credentials-missing.error';
 export { SQS_DEAD_LETTER_ATTRIBUTES } from './transports/sqs/consumer/sqs-consumer.constants';
 export type { JsonValue } from './message/untrusted-json';
 

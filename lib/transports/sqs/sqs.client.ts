@@ -194,6 +194,16 @@ export class SqsClient {
     return this.queues.attributesOf(targetQueue, attributeNames);
   }
 
+  /**
+   * Resolves the credentials the SDK client will sign with, once; throws
+   * `SqsCredentialsMissingError` (a configuration error naming what to set) when there are
+   * none. The SQS consumers call it before they start, so that missing credentials stop the
+   * app's start-up with one sentence instead of failing every receive.
+   */
+  checkCredentials(): Promise<void> {
+    return this.session.checkCredentials();
+  }
+
   /** Deletes a queue and every message in it. */
   deleteQueue(targetQueue: string): Promise<void> {
     return this.queues.delete(targetQueue);
