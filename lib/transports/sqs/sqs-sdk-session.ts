@@ -1,7 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsClientClosedError } from './errors/sqs-client-closed.error';
 import { SqsCredentialsMissingError } from './errors/sqs-credentials-missing.error';
-import { toSqsOperationError } from './sqs-error-mapping';
+import { isCredentialsMissing, toSqsOperationError } from './sqs-error-mapping';
 import { resolveQueueUrl } from './sqs-queue-address';
 import type { SqsSdkModule } from './sqs-sdk.loader';
 
@@ -74,13 +74,4 @@ export class SqsSdkSession {
 function credentialsMissing(error: unknown): SqsCredentialsMissingError {
   const detail = error instanceof Error ? error.message.slice(0, 200) : undefined;
   return new SqsCredentialsMissingError(detail, { cause: error });
-}
-
-/** The SDK's "no credentials anywhere in the chain". */
-export function isCredentialsMissing(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { name?: unknown }).name === 'CredentialsProviderError'
-  );
 }
