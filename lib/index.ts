@@ -1,6 +1,7 @@
 // Errors
 export { MessageBusError } from './errors/message-bus.error';
 export { MessageBusConfigurationError } from './errors/message-bus-configuration.error';
+export { MissingOptionalPackageError } from './errors/missing-optional-package.error';
 export { MessageValidationError, type MessageFieldIssue } from './errors/message-validation.error';
 export { UnknownMessageTypeError } from './errors/unknown-message-type.error';
 export { ReadOnlyMessageTypeRegistryError } from './errors/read-only-message-type-registry.error';
@@ -77,6 +78,7 @@ export type {
   ConsumerFailureBehaviour,
   MessageBusModuleOptions,
 } from './interfaces/message-bus-module-options.interface';
+export type { StartupPolicy } from './interfaces/startup-policy';
 export type {
   ConsumersOptions,
   KafkaConsumerOptions,
@@ -179,6 +181,7 @@ export { SqsBatchError } from './transports/sqs/errors/sqs-batch.error';
 export { SqsInvalidArgumentError } from './transports/sqs/errors/sqs-invalid-argument.error';
 export { SqsClientClosedError } from './transports/sqs/errors/sqs-client-closed.error';
 export { SqsConsumerFailedError } from './transports/sqs/errors/sqs-consumer-failed.error';
+export { SqsCredentialsMissingError } from './transports/sqs/errors/sqs-credentials-missing.error';
 export { SQS_DEAD_LETTER_ATTRIBUTES } from './transports/sqs/consumer/sqs-consumer.constants';
 export type { JsonValue } from './message/untrusted-json';
 

@@ -7,6 +7,7 @@ import type { ServiceTokenSource } from '../trust/service-token';
 import type { TokenVerificationOptions } from '../trust/token-verification-options.interface';
 import type { TransportName } from './transport-name';
 import type { ConsumersOptions } from './consumer-options.interface';
+import type { StartupPolicy } from './startup-policy';
 
 /** What the app does when one of its consumers fails for good (`onConsumerFailure`). */
 export type ConsumerFailureBehaviour = 'keep-running' | 'exit';
@@ -40,6 +41,13 @@ export interface MessageBusModuleOptions {
    * logs the reason, stops the other consumers and exits the process with code 1.
    */
   onConsumerFailure?: ConsumerFailureBehaviour;
+  /**
+   * What every SQS and Kafka consumer does when its broker cannot be reached at start-up:
+   * `'keep-retrying'` (default) starts the app with the consumer `reconnecting` until the
+   * broker answers; `'fail-fast'` makes the app's bootstrap reject, naming the broker or queue.
+   * See `StartupPolicy`.
+   */
+  startup?: StartupPolicy;
   /**
    * How service tokens (`meta_data.token`) are verified: keys (JWKS URL, public keys or HMAC
    * secret), algorithms, issuer, audience, clock tolerance, required claims, service claim.

@@ -17,6 +17,7 @@ export const MODULE_OPTION_KEYS: OptionKeys<MessageBusModuleOptions & { isGlobal
   unhandled: true,
   shutdownTimeoutMs: true,
   onConsumerFailure: true,
+  startup: true,
   tokenVerification: true,
   verifyToken: true,
   serviceToken: true,

@@ -14,7 +14,12 @@ import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-o
 import { TRANSPORT_NAMES, type TransportName } from '../interfaces/transport-name';
 import { resolvePartitionAssigners } from '../transports/kafka/assigners/kafka-partition-assigners';
 import { resolveTokenVerification } from '../trust/resolve-token-verification';
-import { defaultDeadLetterDestination, defaultKafkaGroupId } from './consumer-defaults';
+import { STARTUP_POLICIES, type StartupPolicy } from '../interfaces/startup-policy';
+import {
+  DEFAULT_STARTUP_POLICY,
+  defaultDeadLetterDestination,
+  defaultKafkaGroupId,
+} from './consumer-defaults';
 import {
   CONSUMERS_OPTION_KEYS,
   KAFKA_CONSUMER_OPTION_KEYS,
@@ -63,7 +68,9 @@ export function resolveModuleOptions(
   const verifyToken = optionalFlag(merged.verifyToken, 'verifyToken') ?? false;
 
   const idempotency = resolveIdempotency(merged.idempotency, 'idempotency');
-  const moduleDefaults: ModuleDeliveryDefaults = { unhandled, verifyToken, idempotency };
+  const startup =
+    optionalChoice(merged.startup, STARTUP_POLICIES, 'startup') ?? DEFAULT_STARTUP_POLICY;
+  const moduleDefaults: ModuleDeliveryDefaults = { unhandled, verifyToken, idempotency, startup };
 
   const sqsConsumers = list(merged.consumers?.sqs, 'consumers.sqs').map((consumer, index) =>
     resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, moduleDefaults),
@@ -154,6 +161,7 @@ export function resolveModuleOptions(
     idempotency,
     shutdownTimeoutMs,
     onConsumerFailure,
+    startup,
     ...(tokenVerification === undefined ? {} : { tokenVerification }),
     verifyToken,
     ...(serviceToken === undefined ? {} : { serviceToken }),
@@ -254,6 +262,7 @@ interface ModuleDeliveryDefaults {
   readonly unhandled: UnhandledPolicy;
   readonly verifyToken: boolean;
   readonly idempotency: IdempotencyPolicy;
+  readonly startup: StartupPolicy;
 }
 
 /** What SQS and Kafka consumers both decide per delivery: retries, unhandled, tokens, idempotency. */
@@ -261,7 +270,7 @@ function resolveDeliverySettings(
   consumer: SqsConsumerOptions | KafkaConsumerOptions,
   setting: string,
   moduleDefaults: ModuleDeliveryDefaults,
-): Pick<ResolvedSqsConsumer, 'retry' | 'unhandled' | 'verifyToken' | 'idempotency'> {
+): Pick<ResolvedSqsConsumer, 'retry' | 'unhandled' | 'verifyToken' | 'idempotency' | 'startup'> {
   return {
     retry: resolveRetry(consumer.retry, `${setting}.retry`),
     unhandled: resolveUnhandled(
@@ -276,6 +285,7 @@ function resolveDeliverySettings(
       `${setting}.idempotency`,
       moduleDefaults.idempotency,
     ),
+    startup: moduleDefaults.startup,
   };
 }
 

@@ -13,6 +13,7 @@ import type {
 } from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
 import type { TransportName } from '../interfaces/transport-name';
+import type { StartupPolicy } from '../interfaces/startup-policy';
 import type { ResolvedTokenVerification } from '../trust/resolve-token-verification';
 import type { ServiceTokenSource } from '../trust/service-token';
 
@@ -30,6 +31,8 @@ export interface ResolvedSqsConsumer extends Required<
   unhandled: UnhandledPolicy;
   /** The consumer's `idempotency` on top of the module's (always set by resolveModuleOptions). */
   idempotency?: IdempotencyPolicy;
+  /** The module's `startup` (always set by resolveModuleOptions); unset is the default, keep retrying. */
+  startup?: StartupPolicy;
 }
 
 export interface ResolvedKafkaConsumer extends Required<
@@ -47,6 +50,8 @@ export interface ResolvedKafkaConsumer extends Required<
   unhandled: UnhandledPolicy;
   /** The consumer's `idempotency` on top of the module's (always set by resolveModuleOptions). */
   idempotency?: IdempotencyPolicy;
+  /** The module's `startup` (always set by resolveModuleOptions); unset is the default, keep retrying. */
+  startup?: StartupPolicy;
 }
 
 /** Module options after start-up checks, with every default filled in. */
@@ -63,6 +68,8 @@ export interface ResolvedMessageBusOptions {
   idempotency: IdempotencyPolicy;
   shutdownTimeoutMs: number;
   onConsumerFailure: ConsumerFailureBehaviour;
+  /** The module's `startup`, default `'keep-retrying'`. */
+  startup: StartupPolicy;
   tokenVerification?: ResolvedTokenVerification;
   /** The module's `verifyToken`, default false. */
   verifyToken: boolean;

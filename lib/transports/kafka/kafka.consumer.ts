@@ -4,11 +4,15 @@ import { MessageBusConfigurationError } from '../../errors/message-bus-configura
 import { MessageBusError } from '../../errors/message-bus.error';
 import type { ResolvedKafkaConsumer } from '../../options/resolved-options';
 import type { ConsumerStatus, DeliveryHandler, RunningConsumer } from '../transport.interface';
+import { abortableDelay, backoffDelay } from './consumer/abortable-delay';
 import { KafkaAbandonment } from './consumer/kafka-abandonment';
 import { KafkaBatchProcessor } from './consumer/kafka-batch.processor';
 import {
   KAFKA_COMMIT_INTERVAL_MS,
   KAFKA_CONSUMER_RETRY,
+  KAFKA_STARTUP_RETRY_INITIAL_MS,
+  KAFKA_STARTUP_RETRY_LOG_EVERY,
+  KAFKA_STARTUP_RETRY_MAX_MS,
 } from './consumer/kafka-consumer.constants';
 import { KafkaConsumerStats } from './consumer/kafka-consumer-stats';
 import { KafkaDeadLetterPublisher } from './consumer/kafka-dead-letter.publisher';
@@ -17,6 +21,7 @@ import { KafkaGroupGeneration } from './consumer/kafka-group-generation';
 import { KafkaMessageProcessor } from './consumer/kafka-message.processor';
 import { KafkaRetryWaits } from './consumer/kafka-retry-waits';
 import { toKafkaJsPartitionAssigners } from './assigners/kafkajs-partition-assigners';
+import { isTlsFailureDetail, KafkaConnectionError } from './errors/kafka-connection.error';
 import { toKafkaConsumerError } from './kafka-error-mapping';
 import { KafkaGroupMembership } from './kafka-group-membership';
 import type { KafkaClient } from './kafka.client';
@@ -47,6 +52,10 @@ export class KafkaConsumer implements RunningConsumer {
   private stopping?: Promise<void>;
   private stopRequested = false;
   private joinedBefore = false;
+  /** Ends the waits between start-up tries (`startup: 'keep-retrying'`) when the consumer stops. */
+  private readonly startupAbort = new AbortController();
+  /** The tries to reach Kafka after a first one found it unreachable; shutdown waits for them. */
+  private waitingForBroker?: Promise<void>;
 
   constructor(
     readonly client: KafkaClient,
@@ -94,8 +103,11 @@ export class KafkaConsumer implements RunningConsumer {
 
   /**
    * Connects, subscribes and resolves once the consumer has joined its group. Rejects with a
-   * `MessageBusError` when it cannot connect or subscribe, or when kafkajs gives up on the
-   * first join; a first join that kafkajs will retry leaves it `reconnecting` instead.
+   * `MessageBusError` when it cannot subscribe, or when kafkajs gives up on the first join; a
+   * first join that kafkajs will retry leaves it `reconnecting` instead. When no broker can be
+   * reached: rejects with `KafkaConnectionError` under `startup: 'fail-fast'`; under
+   * `'keep-retrying'` (the default) resolves with the consumer `reconnecting` and keeps trying
+   * in the background until the broker answers.
    */
   start(): Promise<void> {
     if (this.starting)
@@ -119,6 +131,17 @@ export class KafkaConsumer implements RunningConsumer {
   }
 
   private async run(): Promise<void> {
+    const failure = await this.attemptStart();
+    if (failure === undefined) return;
+    if (this.keepsRetrying(failure)) {
+      this.waitingForBroker = this.waitForBroker(failure);
+      return;
+    }
+    throw await this.failToStart(failure);
+  }
+
+  /** One try at connecting, subscribing and running: undefined when it worked, else why not. */
+  private async attemptStart(): Promise<MessageBusError | undefined> {
     const { topic, groupId, fromBeginning, partitionsConcurrency } = this.subscription;
     const { sessionTimeoutMs, heartbeatIntervalMs, maxWaitTimeMs } = this.client.settings;
     const consumer = this.client.createKafka('consumer').consumer({
@@ -143,10 +166,50 @@ export class KafkaConsumer implements RunningConsumer {
         eachBatch: (payload) => this.onBatch(payload),
       });
     } catch (error) {
-      throw await this.failToStart(error);
+      return this.toStartError(error);
     }
     // kafkajs reports a failed first join through its crash event, not by rejecting run().
-    if (this.stats.state === 'failed') throw await this.failToStart(this.membership?.fatalCrash);
+    if (this.stats.state === 'failed') return this.toStartError(this.membership?.fatalCrash);
+    return undefined;
+  }
+
+  /** Whether a failed start is an unreachable broker to wait for (`startup: 'keep-retrying'`). */
+  private keepsRetrying(failure: MessageBusError): boolean {
+    return (
+      this.subscription.startup !== 'fail-fast' &&
+      !this.stopRequested &&
+      failure instanceof KafkaConnectionError &&
+      !isTlsFailureDetail(failure.detail)
+    );
+  }
+
+  /** Tries again with backoff until Kafka answers, the consumer stops, or a try fails for another reason. */
+  private async waitForBroker(first: MessageBusError): Promise<void> {
+    const { topic, groupId } = this.subscription;
+    this.stats.state = 'reconnecting';
+    this.stats.lastError = errorText(first);
+    this.logger.warn(
+      `Kafka consumer of ${topic} in group ${groupId} cannot reach Kafka yet and keeps trying (startup: 'keep-retrying'): ${first.message}`,
+    );
+    for (let tries = 1; ; tries += 1) {
+      await this.consumer?.disconnect().catch(() => undefined);
+      this.membership?.detach();
+      const delay = backoffDelay(tries, KAFKA_STARTUP_RETRY_INITIAL_MS, KAFKA_STARTUP_RETRY_MAX_MS);
+      if (!(await abortableDelay(delay, this.startupAbort.signal))) return;
+      const failure = await this.attemptStart();
+      if (failure === undefined || this.stopRequested) return;
+      if (!this.keepsRetrying(failure)) {
+        if (this.status().state !== 'failed') await this.failToStart(failure);
+        return;
+      }
+      this.stats.state = 'reconnecting';
+      this.stats.lastError = errorText(failure);
+      if (tries % KAFKA_STARTUP_RETRY_LOG_EVERY === 0) {
+        this.logger.warn(
+          `Kafka consumer of ${topic} in group ${groupId} still cannot reach Kafka after ${tries + 1} tries: ${failure.message}`,
+        );
+      }
+    }
   }
 
   private listen(consumer: Consumer): void {
@@ -219,14 +282,13 @@ export class KafkaConsumer implements RunningConsumer {
     }
   }
 
-  private async failToStart(error: unknown): Promise<MessageBusError> {
+  private toStartError(error: unknown): MessageBusError {
     const { topic, groupId } = this.subscription;
-    const failure = toKafkaConsumerError(
-      error,
-      topic,
-      groupId,
-      kafkaErrorContextOf(this.client.settings),
-    );
+    return toKafkaConsumerError(error, topic, groupId, kafkaErrorContextOf(this.client.settings));
+  }
+
+  private async failToStart(failure: MessageBusError): Promise<MessageBusError> {
+    const { topic, groupId } = this.subscription;
     this.stats.state = 'failed';
     this.stats.lastError = errorText(failure);
     this.logger.error(
@@ -239,6 +301,7 @@ export class KafkaConsumer implements RunningConsumer {
   private async shutdown(timeoutMs: number): Promise<void> {
     this.stopRequested = true;
     this.generation.halt('stopping');
+    this.startupAbort.abort();
     const waiting = this.retryWaits.clear();
     if (waiting > 0) {
       this.logger.log(
@@ -246,6 +309,7 @@ export class KafkaConsumer implements RunningConsumer {
       );
     }
     await this.starting?.catch(() => undefined);
+    await this.waitingForBroker;
     const consumer = this.consumer;
     if (this.stats.state !== 'failed') this.stats.state = 'stopping';
     try {

@@ -97,6 +97,8 @@ export class SqsConsumer implements RunningConsumer {
   private readonly rules: SettlementRules;
   private state: ConsumerState = 'starting';
   private lastError?: string;
+  /** Why the consumer failed, for `start()` to reject with under `startup: 'fail-fast'`. */
+  private failure?: SqsConsumerFailedError;
   private hasRedrivePolicy = false;
   private nextKey = 0;
   private running?: Promise<void>;
@@ -142,9 +144,20 @@ export class SqsConsumer implements RunningConsumer {
     });
   }
 
-  /** Starts the receive loops and returns at once; `status()` tells how they fare. */
+  /**
+   * Checks the credentials (missing ones reject with `SqsCredentialsMissingError`), then
+   * starts the receive loops. Under `startup: 'keep-retrying'` (the default) it returns at
+   * once and `status()` tells how they fare: `reconnecting` while SQS cannot be reached.
+   * Under `'fail-fast'` it first checks the queue (and the dead-letter queue), and rejects
+   * with `SqsConsumerFailedError` naming the queue when that check fails for any reason.
+   */
   async start(): Promise<void> {
-    this.running ??= this.run();
+    if (this.running) return;
+    await this.client.checkCredentials();
+    const failFast = this.subscription.startup === 'fail-fast';
+    const inspected = this.inspectQueues(failFast);
+    this.running = this.run(inspected);
+    if (failFast && !(await inspected) && this.failure) throw this.failure;
   }
 
   status(): ConsumerStatus {
@@ -160,8 +173,8 @@ export class SqsConsumer implements RunningConsumer {
     return this.stopped;
   }
 
-  private async run(): Promise<void> {
-    if (!(await this.inspectQueues())) return;
+  private async run(inspected: Promise<boolean>): Promise<void> {
+    if (!(await inspected)) return;
     this.setState('running');
     const pollers = Array.from({ length: this.subscription.pollers }, () => this.poll());
     await Promise.all(pollers);
@@ -211,10 +224,10 @@ export class SqsConsumer implements RunningConsumer {
 
   /**
    * Checks that the queue (and the dead-letter queue) exist and learns whether the queue has
-   * a redrive policy, retrying while SQS is unreachable. False when the consumer failed or
-   * was stopped meanwhile.
+   * a redrive policy, retrying while SQS is unreachable unless `failFast`, which fails the
+   * consumer at the first failure. False when the consumer failed or was stopped meanwhile.
    */
-  private async inspectQueues(): Promise<boolean> {
+  private async inspectQueues(failFast: boolean): Promise<boolean> {
     const signal = this.abort.signal;
     for (let failures = 1; !signal.aborted; failures += 1) {
       try {
@@ -226,6 +239,10 @@ export class SqsConsumer implements RunningConsumer {
         if (signal.aborted) return false;
         if (isPermanentSqsError(error)) {
           this.fail(error);
+          return false;
+        }
+        if (failFast) {
+          this.fail(this.unreachableAtStart(error));
           return false;
         }
         this.reconnecting(error, failures, 'checking the queue');
@@ -592,6 +609,16 @@ export class SqsConsumer implements RunningConsumer {
     this.logger.log(`Receiving from ${this.subscription.queue} again`);
   }
 
+  /** Why a `startup: 'fail-fast'` consumer did not start: SQS could not be reached. */
+  private unreachableAtStart(error: unknown): SqsConsumerFailedError {
+    return new SqsConsumerFailedError(
+      this.subscription.queue,
+      `SQS at ${this.queueUrl} could not be reached at start-up (${describeError(error)}): ` +
+        "check sqs.queueUrl (or sqs.endpoint) and that SQS is up, or set startup to 'keep-retrying' to wait for it",
+      { cause: error },
+    );
+  }
+
   private fail(error: unknown): void {
     if (this.state === 'failed') return;
     const failure =
@@ -605,6 +632,7 @@ export class SqsConsumer implements RunningConsumer {
             { cause: error },
           );
     this.lastError = failure.message;
+    this.failure = failure;
     this.setState('failed');
     this.logger.error(failure.message);
     // The other pollers stop too; running handlers still settle, waiting ones go back.

@@ -1,8 +1,4 @@
-import {
-  ReceiveMessageCommand,
-  type Message,
-  type MessageAttributeValue,
-} from '@aws-sdk/client-sqs';
+import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { MessageParseOptions } from '../../message/message-bus-message';
 import type { SqsOperationError } from './errors/sqs-operation.error';
 import { checkWholeNumber } from './sqs-call-checks';
@@ -59,7 +55,7 @@ export class SqsReceiver {
     try {
       const output = await this.session.call(operation, queueUrl, (sdk) =>
         sdk.send(
-          new ReceiveMessageCommand({
+          new this.session.api.ReceiveMessageCommand({
             QueueUrl: queueUrl,
             MaxNumberOfMessages: maxMessages,
             WaitTimeSeconds: waitTimeSeconds,
