@@ -7,7 +7,7 @@ import { SqsClient } from '../../../lib/transports/sqs/sqs.client';
 import { brokerVariable } from '../../support/broker-environment';
 import { readmeExample } from '../../support/readme-examples';
 import { DUMMY_CREDENTIALS } from '../sqs/sqs-test-kit';
-import { DisposableElasticMq } from './disposable-elasticmq';
+import { DisposableBroker } from './disposable-broker';
 import { eventually } from './health-test-kit';
 
 /**
@@ -22,7 +22,7 @@ interface HttpAnswer {
 }
 
 describe('the README health controller over HTTP, with an SQS broker that stops', () => {
-  let broker: DisposableElasticMq | undefined;
+  let broker: (DisposableBroker & { readonly queueUrl: string }) | undefined;
   let app: INestApplication | undefined;
   let base = '';
 
@@ -32,7 +32,7 @@ describe('the README health controller over HTTP, with an SQS broker that stops'
   };
 
   beforeAll(async () => {
-    broker = await DisposableElasticMq.start();
+    broker = await DisposableBroker.elasticMq();
     const sqs = new SqsClient({
       queueUrl: broker.queueUrl,
       region: 'eu-west-1',

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { brokerVariable, uniqueName } from '../../support/broker-environment';
 import { createTopics } from '../runtime/kafka/kafka-runtime-kit';
 import { DUMMY_CREDENTIALS, emulatorSqsOptions, integrationClient } from '../sqs/sqs-test-kit';
-import { freePort } from './disposable-elasticmq';
+import { freePort } from './disposable-broker';
 import { eventually, startHealthApp, type HealthApp } from './health-test-kit';
 
 /**
