@@ -1,8 +1,7 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolveSqsClientConfig } from './sqs-client-config';
 import type { SqsClientOptions } from './sqs-client-options.interface';
-import { toSqsOperationError } from './sqs-error-mapping';
-import { resolveQueueUrl } from './sqs-queue-address';
+import { SqsSdkSession } from './sqs-sdk-session';
 
 /**
  * Asks SQS for one attribute of a queue (`GetQueueAttributes`), the cheapest call that
@@ -13,34 +12,28 @@ import { resolveQueueUrl } from './sqs-queue-address';
  * caller's to destroy).
  */
 export class SqsReachabilityProbe {
-  private readonly queueUrl: string;
-  private readonly sdk: SQSClient;
-  private readonly ownsSdk: boolean;
+  private readonly session: SqsSdkSession;
 
   constructor(options: SqsClientOptions) {
-    const config = resolveSqsClientConfig(options);
-    this.queueUrl = config.queueUrl;
-    this.ownsSdk = options.client === undefined;
-    this.sdk = options.client ?? new SQSClient({ ...config.sdkConfig, maxAttempts: 1 });
+    const { queueUrl, sdkConfig } = resolveSqsClientConfig(options);
+    const own = options.client === undefined;
+    const sdk = options.client ?? new SQSClient({ ...sdkConfig, maxAttempts: 1 });
+    this.session = new SqsSdkSession(queueUrl, sdk, own);
   }
 
   /** Resolves when the queue answered; rejects with an `SqsOperationError` naming it. */
   async probe(queue: string, signal: AbortSignal): Promise<void> {
-    try {
-      await this.sdk.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: resolveQueueUrl(this.queueUrl, queue, 'queue'),
-          AttributeNames: ['QueueArn'],
-        }),
+    const queueUrl = this.session.queueUrlOf(queue);
+    await this.session.call('GetQueueAttributes', queue, (sdk) =>
+      sdk.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
         { abortSignal: signal },
-      );
-    } catch (error) {
-      throw toSqsOperationError('GetQueueAttributes', queue, error);
-    }
+      ),
+    );
   }
 
   /** Releases the SDK client's sockets, when this probe built it. */
   close(): void {
-    if (this.ownsSdk) this.sdk.destroy();
+    this.session.close();
   }
 }
