@@ -31,7 +31,7 @@ const APPS = resolve(__dirname, 'apps');
 const PACKAGE_NAME = 'nestjs-message-bus';
 
 /** The `exports` entries that must resolve. */
-const ENTRY_POINTS = ['.', './testing', './package.json'];
+const ENTRY_POINTS = ['.', './testing', './health', './package.json'];
 
 /** Top-level paths of the repo that the copy to build from leaves out (and any dist-* output). */
 const NOT_COPIED = new Set(['node_modules', '.git', 'dist', 'coverage']);
