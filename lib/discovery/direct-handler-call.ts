@@ -1,23 +1,11 @@
-import {
-  EXCEPTION_FILTERS_METADATA,
-  GUARDS_METADATA,
-  INTERCEPTORS_METADATA,
-  PIPES_METADATA,
-  ROUTE_ARGS_METADATA,
-} from '@nestjs/common/constants';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import type { ApplicationConfig, ExternalContextCreator } from '@nestjs/core';
 import type { ParamsFactory } from '@nestjs/core/helpers/external-context-creator';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { HandlerInvocation } from '../dispatch/handler-invocation';
 import { isThenable } from '../dispatch/thenable';
 import { MESSAGE_BUS_CONTEXT_TYPE } from '../message-bus.constants';
-
-const ENHANCER_KEYS = [
-  GUARDS_METADATA,
-  INTERCEPTORS_METADATA,
-  PIPES_METADATA,
-  EXCEPTION_FILTERS_METADATA,
-];
+import { ENHANCER_METADATA } from './enhancer-resolution';
 
 /** Where ExternalContextCreator keeps the app's global enhancers; private in its typings. */
 interface CreatorInternals {
@@ -117,7 +105,7 @@ function hasEnhancers(
   ];
   if (globals.some((list) => list.length > 0)) return true;
   const classRef = instance.constructor;
-  for (const key of ENHANCER_KEYS) {
+  for (const [key] of ENHANCER_METADATA) {
     if (declared(key, classRef) || declared(key, method)) return true;
   }
   const params = (Reflect.getMetadata(ROUTE_ARGS_METADATA, classRef, methodName) ?? {}) as Record<
