@@ -158,6 +158,7 @@ export type {
 export type {
   SqsReceiveOptions,
   SqsReceiveManyOptions,
+  SqsReceiveAttributeNames,
 } from './transports/sqs/sqs-receive-options.interface';
 export type {
   SqsReceivedMessage,

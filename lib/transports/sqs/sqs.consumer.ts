@@ -24,6 +24,7 @@ import { InFlightLimiter } from './consumer/in-flight-limiter';
 import { receiveBackoffMs, sleep } from './consumer/sqs-consumer-backoff';
 import {
   SQS_EMPTY_SHORT_POLL_PAUSE_MS,
+  SQS_CONSUMER_RECEIVE_ATTRIBUTES,
   SQS_RECEIVE_ANSWER_GRACE_MS,
 } from './consumer/sqs-consumer.constants';
 import { describeError, isPermanentSqsError } from './consumer/sqs-consumer-errors';
@@ -284,6 +285,7 @@ export class SqsConsumer implements RunningConsumer {
           abortSignal: this.receiveAbort.signal,
           // The dispatcher parses and validates each body once; the client need not as well.
           decode: false,
+          attributeNames: SQS_CONSUMER_RECEIVE_ATTRIBUTES,
         });
       } catch (error) {
         this.limiter.release(slots);

@@ -1,4 +1,8 @@
-import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
+import type {
+  Message,
+  MessageAttributeValue,
+  MessageSystemAttributeName,
+} from '@aws-sdk/client-sqs';
 import type { MessageParseOptions } from '../../message/message-bus-message';
 import type { SqsOperationError } from './errors/sqs-operation.error';
 import { checkWholeNumber } from './sqs-call-checks';
@@ -18,8 +22,11 @@ import {
   SQS_MAX_WAIT_TIME_SECONDS,
 } from './sqs.constants';
 
+const ALL: readonly string[] = ['All'];
+
 /**
- * The receive path of `SqsClient`: long polls with every system and message attribute,
+ * The receive path of `SqsClient`: long polls with every system and message attribute (or
+ * the ones the caller names),
  * and turns each SDK message into an `SqsReceivedMessage` with its body read (and, for an
  * envelope, validated). Aborting a poll resolves with `[]`.
  */
@@ -63,8 +70,10 @@ export class SqsReceiver {
             ...(options.visibilityTimeout !== undefined
               ? { VisibilityTimeout: options.visibilityTimeout }
               : {}),
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
+            MessageSystemAttributeNames: [
+              ...(options.attributeNames?.system ?? ALL),
+            ] as MessageSystemAttributeName[],
+            MessageAttributeNames: [...(options.attributeNames?.message ?? ALL)],
           }),
           abortSignal ? { abortSignal } : {},
         ),
