@@ -63,7 +63,9 @@ export function resolveModuleOptions(
   const verifyToken = optionalFlag(merged.verifyToken, 'verifyToken') ?? false;
 
   const idempotency = resolveIdempotency(merged.idempotency, 'idempotency');
-  const moduleDefaults: ModuleDeliveryDefaults = { unhandled, verifyToken, idempotency };
+  const consume = optionalFlag(merged.consume, 'consume') ?? true;
+  const autoStart = optionalFlag(merged.autoStart, 'autoStart') ?? true;
+  const moduleDefaults: ModuleDeliveryDefaults = { unhandled, verifyToken, idempotency, autoStart };
 
   const sqsConsumers = list(merged.consumers?.sqs, 'consumers.sqs').map((consumer, index) =>
     resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, moduleDefaults),
@@ -152,6 +154,8 @@ export function resolveModuleOptions(
     messageTypes: list(merged.messageTypes, 'messageTypes'),
     unhandled,
     idempotency,
+    consume,
+    autoStart,
     shutdownTimeoutMs,
     onConsumerFailure,
     ...(tokenVerification === undefined ? {} : { tokenVerification }),
@@ -254,14 +258,15 @@ interface ModuleDeliveryDefaults {
   readonly unhandled: UnhandledPolicy;
   readonly verifyToken: boolean;
   readonly idempotency: IdempotencyPolicy;
+  readonly autoStart: boolean;
 }
 
-/** What SQS and Kafka consumers both decide per delivery: retries, unhandled, tokens, idempotency. */
+/** What SQS and Kafka consumers both decide per delivery (retries, unhandled, tokens, idempotency), and whether they start at boot. */
 function resolveDeliverySettings(
   consumer: SqsConsumerOptions | KafkaConsumerOptions,
   setting: string,
   moduleDefaults: ModuleDeliveryDefaults,
-): Pick<ResolvedSqsConsumer, 'retry' | 'unhandled' | 'verifyToken' | 'idempotency'> {
+): Pick<ResolvedSqsConsumer, 'retry' | 'unhandled' | 'verifyToken' | 'idempotency' | 'autoStart'> {
   return {
     retry: resolveRetry(consumer.retry, `${setting}.retry`),
     unhandled: resolveUnhandled(
@@ -276,6 +281,7 @@ function resolveDeliverySettings(
       `${setting}.idempotency`,
       moduleDefaults.idempotency,
     ),
+    autoStart: optionalFlag(consumer.autoStart, `${setting}.autoStart`) ?? moduleDefaults.autoStart,
   };
 }
 
