@@ -127,23 +127,23 @@ export class MessageBusConsumers
   }
 
   /** See `ManagedConsumer.pause`. */
-  pause(name: string): Promise<void> {
-    return this.get(name).pause();
+  async pause(name: string): Promise<void> {
+    await this.get(name).pause();
   }
 
   /** See `ManagedConsumer.resume`. */
-  resume(name: string): Promise<void> {
-    return this.get(name).resume();
+  async resume(name: string): Promise<void> {
+    await this.get(name).resume();
   }
 
   /** See `ManagedConsumer.start`. */
-  start(name: string): Promise<void> {
-    return this.get(name).start();
+  async start(name: string): Promise<void> {
+    await this.get(name).start();
   }
 
   /** See `ManagedConsumer.stop`. */
-  stop(name: string): Promise<void> {
-    return this.get(name).stop();
+  async stop(name: string): Promise<void> {
+    await this.get(name).stop();
   }
 
   private warnAboutUnreachableHandlers(): void {

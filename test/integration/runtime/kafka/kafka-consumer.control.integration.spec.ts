@@ -1,0 +1,93 @@
+import type { MessageBusModuleOptions } from 'nestjs-message-bus';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CapturedLogger } from '../../../support/captured-logger';
+import {
+  delay,
+  HandledLedger,
+  publishPayments,
+  references,
+  startControlApp,
+  waitUntil,
+  type ControlApp,
+} from '../../../support/consumer-control-app';
+import { describeConsumerControl } from '../../../support/consumer-control-suite';
+import { committedOffsets, createTopics, kafkaOptions, uniqueName } from './kafka-runtime-kit';
+
+/**
+ * Consumer control against the real Kafka broker: pause keeps the member in its group
+ * (kafkajs pause of its partitions, heartbeats go on), records fetched but not reached are
+ * fetched again after resume and handled once, autoStart, consume: false across two apps,
+ * stop(name). Topics of 3 partitions, so that pause covers several at once.
+ */
+describeConsumerControl({
+  transport: 'kafka',
+  quietMs: 3_000,
+  sources: async () => {
+    const payments = uniqueName('control-payments');
+    const statuses = uniqueName('control-statuses');
+    await createTopics(payments, 3);
+    await createTopics(statuses, 1);
+    return {
+      payments,
+      statuses,
+      paymentsConsumer: `kafka:${payments} (${payments}_consumer_group)`,
+      statusesConsumer: `kafka:${statuses} (${statuses}_consumer_group)`,
+      options: ({ module = {}, paymentsAutoStart } = {}): MessageBusModuleOptions => ({
+        kafka: kafkaOptions(),
+        consumers: {
+          kafka: [
+            {
+              topic: payments,
+              ...(paymentsAutoStart === undefined ? {} : { autoStart: paymentsAutoStart }),
+            },
+            { topic: statuses },
+          ],
+        },
+        shutdownTimeoutMs: 5_000,
+        ...module,
+      }),
+    };
+  },
+});
+
+describe('pause on Kafka keeps the member in its group', () => {
+  let app: ControlApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('no rebalance across pause and resume, and the committed offsets end at every record', async () => {
+    const topic = uniqueName('control-offsets');
+    const groupId = `${topic}_consumer_group`;
+    await createTopics(topic, 3);
+    const logger = new CapturedLogger();
+    app = await startControlApp(
+      { kafka: kafkaOptions(), consumers: { kafka: [{ topic }] }, shutdownTimeoutMs: 5_000 },
+      { logger },
+    );
+    const name = `kafka:${topic} (${groupId})`;
+    app.ledger.handlerDelayMs = 50;
+    const payments = references('offsets', 45);
+    await publishPayments(app.publisher, topic, payments);
+    await waitUntil('some payments handled', () => app!.ledger.payments.length >= 3);
+
+    await app.consumers.pause(name);
+    // Longer than the 6 s session timeout: a member that stopped heartbeating would be evicted.
+    await delay(7_000);
+    const handledWhilePaused = app.ledger.payments.length;
+    expect(handledWhilePaused).toBeLessThan(45);
+    await app.consumers.resume(name);
+    await waitUntil('every payment', () => app!.ledger.payments.length >= 45);
+
+    await waitUntil(
+      'the status to count them all',
+      () => app!.consumers.get(name).status().handled === 45,
+    );
+    expect(HandledLedger.duplicates(app.ledger.payments)).toEqual([]);
+    expect(logger.containing('is rebalancing')).toEqual([]);
+    expect(logger.containing('rejoined group')).toEqual([]);
+    const offsets = await committedOffsets(groupId, topic);
+    expect([...offsets.values()].reduce((sum, offset) => sum + offset, 0)).toBe(45);
+  });
+});
