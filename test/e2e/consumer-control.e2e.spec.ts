@@ -39,6 +39,7 @@ describeConsumerControl({
   transport: 'memory',
   sources: async () => memorySources(),
   quietMs: 300,
+  maxInFlight: 10,
 });
 
 describe('MessageBusConsumers on the in-memory bus', () => {

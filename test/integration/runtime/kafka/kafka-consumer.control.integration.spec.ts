@@ -22,6 +22,7 @@ import { committedOffsets, createTopics, kafkaOptions, uniqueName } from './kafk
 describeConsumerControl({
   transport: 'kafka',
   quietMs: 3_000,
+  maxInFlight: 3,
   sources: async () => {
     const payments = uniqueName('control-payments');
     const statuses = uniqueName('control-statuses');
@@ -63,16 +64,25 @@ describe('pause on Kafka keeps the member in its group', () => {
     await createTopics(topic, 3);
     const logger = new CapturedLogger();
     app = await startControlApp(
-      { kafka: kafkaOptions(), consumers: { kafka: [{ topic }] }, shutdownTimeoutMs: 5_000 },
+      {
+        kafka: kafkaOptions(),
+        consumers: { kafka: [{ topic, autoStart: false }] },
+        shutdownTimeoutMs: 5_000,
+      },
       { logger },
     );
     const name = `kafka:${topic} (${groupId})`;
     app.ledger.handlerDelayMs = 50;
     const payments = references('offsets', 45);
+    // A backlog: the first fetch brings whole batches, most of which the pause must hold back.
     await publishPayments(app.publisher, topic, payments);
+    await app.consumers.start(name);
     await waitUntil('some payments handled', () => app!.ledger.payments.length >= 3);
 
+    const handledBeforePause = app.ledger.payments.length;
     await app.consumers.pause(name);
+    // One message per partition was running; the rest of each fetched batch waits.
+    expect(app.ledger.payments.length - handledBeforePause).toBeLessThanOrEqual(3);
     // Longer than the 6 s session timeout: a member that stopped heartbeating would be evicted.
     await delay(7_000);
     const handledWhilePaused = app.ledger.payments.length;

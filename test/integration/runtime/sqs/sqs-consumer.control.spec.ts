@@ -11,6 +11,7 @@ import { emulatorSqsOptions, integrationClient } from '../../sqs/sqs-test-kit';
 describeConsumerControl({
   transport: 'sqs',
   quietMs: 2_500,
+  maxInFlight: 10,
   sources: async () => {
     const client = integrationClient();
     const payments = uniqueName('control-payments');
