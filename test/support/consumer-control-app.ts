@@ -14,10 +14,12 @@ import {
   MessageBusPublisher,
   OnEvent,
   OnInstruction,
+  type MessageBusMessage,
   type MessageBusModuleOptions,
   type PaymentPayload,
 } from 'nestjs-message-bus';
 import { MessageBusTestingModule } from 'nestjs-message-bus/testing';
+import { afterEach } from 'vitest';
 import { paymentMessage, statusEvent } from '../e2e/fixtures/messages';
 
 /**
@@ -104,23 +106,33 @@ export function references(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
 }
 
-/** Publishes one payment per reference to `destination`, keyed so Kafka spreads them. */
-export async function publishPayments(
+/** Publishes one message per reference to `destination`, keyed so Kafka spreads them. */
+async function publishEach(
+  build: (reference: string) => MessageBusMessage,
   publisher: MessageBusPublisher,
   destination: string,
   refs: readonly string[],
 ): Promise<void> {
   for (const reference of refs)
-    await publisher.publish(paymentMessage(reference), destination, { key: reference });
+    await publisher.publish(build(reference), destination, { key: reference });
 }
 
-export async function publishStatuses(
-  publisher: MessageBusPublisher,
-  destination: string,
-  refs: readonly string[],
-): Promise<void> {
-  for (const reference of refs)
-    await publisher.publish(statusEvent(reference), destination, { key: reference });
+/** PAYMENT instructions, for the controller's handler. */
+export const publishPayments = publishEach.bind(null, (reference) => paymentMessage(reference));
+/** TRANSACTION_STATUS_UPDATE events, for the provider's handler. */
+export const publishStatuses = publishEach.bind(null, (reference) => statusEvent(reference));
+
+/** `startControlApp` for a suite: every app it starts is closed after each test. */
+export function startsClosedAfterEach(): typeof startControlApp {
+  const apps: ControlApp[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  });
+  return async (options, settings) => {
+    const app = await startControlApp(options, settings);
+    apps.push(app);
+    return app;
+  };
 }
 
 export function delay(ms: number): Promise<void> {

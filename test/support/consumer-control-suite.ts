@@ -1,12 +1,12 @@
 import { ConsumptionDisabledError, type MessageBusModuleOptions } from 'nestjs-message-bus';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   delay,
   HandledLedger,
   publishPayments,
   publishStatuses,
   references,
-  startControlApp,
+  startsClosedAfterEach,
   waitUntil,
   type ControlApp,
 } from './consumer-control-app';
@@ -41,15 +41,25 @@ export interface ControlSetup {
  */
 export function describeConsumerControl(setup: ControlSetup): void {
   const memory = setup.transport === 'memory';
-  const apps: ControlApp[] = [];
-  const start = async (options: MessageBusModuleOptions): Promise<ControlApp> => {
-    const app = await startControlApp(options, { memory });
-    apps.push(app);
-    return app;
+  const startApp = startsClosedAfterEach();
+  const start = (options: MessageBusModuleOptions): Promise<ControlApp> =>
+    startApp(options, { memory });
+  /** Resumes the payments consumer, then expects every one of `payments` handled exactly once. */
+  const resumeAndExpectEachOnce = async (
+    app: ControlApp,
+    sources: ControlSources,
+    payments: readonly string[],
+  ): Promise<void> => {
+    await app.consumers.resume(sources.paymentsConsumer);
+    await untilRunning(app, sources.paymentsConsumer);
+    await waitUntil(
+      'every payment after resume',
+      () => app.ledger.payments.length >= payments.length,
+    );
+    await delay(setup.quietMs);
+    expect([...app.ledger.payments].sort()).toEqual([...payments].sort());
+    expect(HandledLedger.duplicates(app.ledger.payments)).toEqual([]);
   };
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
 
   const stateOf = (app: ControlApp, name: string): string => app.consumers.get(name).status().state;
   // SQS checks its queue in the background: `starting` until then.
@@ -80,12 +90,7 @@ export function describeConsumerControl(setup: ControlSetup): void {
         handled: 0,
       });
 
-      await app.consumers.resume(sources.paymentsConsumer);
-      await untilRunning(app, sources.paymentsConsumer);
-      await waitUntil('every payment after resume', () => app.ledger.payments.length >= 20);
-      await delay(setup.quietMs);
-      expect([...app.ledger.payments].sort()).toEqual([...payments].sort());
-      expect(HandledLedger.duplicates(app.ledger.payments)).toEqual([]);
+      await resumeAndExpectEachOnce(app, sources, payments);
     });
 
     it('pause while handlers run: those running settle, the rest waits, and after resume each is handled once', async () => {
@@ -109,11 +114,7 @@ export function describeConsumerControl(setup: ControlSetup): void {
       await delay(setup.quietMs);
       expect(app.ledger.payments.length).toBe(handledAtPause);
 
-      await app.consumers.resume(sources.paymentsConsumer);
-      await waitUntil('every payment after resume', () => app.ledger.payments.length >= 30);
-      await delay(setup.quietMs);
-      expect([...app.ledger.payments].sort()).toEqual([...payments].sort());
-      expect(HandledLedger.duplicates(app.ledger.payments)).toEqual([]);
+      await resumeAndExpectEachOnce(app, sources, payments);
     });
 
     it('autoStart: false: declared and stopped, nothing handled, until start(name) starts it', async () => {

@@ -1,14 +1,13 @@
 import type { MessageBusModuleOptions } from 'nestjs-message-bus';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CapturedLogger } from '../../../support/captured-logger';
 import {
   delay,
   HandledLedger,
   publishPayments,
   references,
-  startControlApp,
+  startsClosedAfterEach,
   waitUntil,
-  type ControlApp,
 } from '../../../support/consumer-control-app';
 import { describeConsumerControl } from '../../../support/consumer-control-suite';
 import { committedOffsets, createTopics, kafkaOptions, uniqueName } from './kafka-runtime-kit';
@@ -52,18 +51,14 @@ describeConsumerControl({
 });
 
 describe('pause on Kafka keeps the member in its group', () => {
-  let app: ControlApp | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  const start = startsClosedAfterEach();
 
   it('no rebalance across pause and resume, and the committed offsets end at every record', async () => {
     const topic = uniqueName('control-offsets');
     const groupId = `${topic}_consumer_group`;
     await createTopics(topic, 3);
     const logger = new CapturedLogger();
-    app = await startControlApp(
+    const app = await start(
       {
         kafka: kafkaOptions(),
         consumers: { kafka: [{ topic, autoStart: false }] },
@@ -77,7 +72,7 @@ describe('pause on Kafka keeps the member in its group', () => {
     // A backlog: the first fetch brings whole batches, most of which the pause must hold back.
     await publishPayments(app.publisher, topic, payments);
     await app.consumers.start(name);
-    await waitUntil('some payments handled', () => app!.ledger.payments.length >= 3);
+    await waitUntil('some payments handled', () => app.ledger.payments.length >= 3);
 
     const handledBeforePause = app.ledger.payments.length;
     await app.consumers.pause(name);
@@ -88,11 +83,11 @@ describe('pause on Kafka keeps the member in its group', () => {
     const handledWhilePaused = app.ledger.payments.length;
     expect(handledWhilePaused).toBeLessThan(45);
     await app.consumers.resume(name);
-    await waitUntil('every payment', () => app!.ledger.payments.length >= 45);
+    await waitUntil('every payment', () => app.ledger.payments.length >= 45);
 
     await waitUntil(
       'the status to count them all',
-      () => app!.consumers.get(name).status().handled === 45,
+      () => app.consumers.get(name).status().handled === 45,
     );
     expect(HandledLedger.duplicates(app.ledger.payments)).toEqual([]);
     expect(logger.containing('is rebalancing')).toEqual([]);
