@@ -91,7 +91,11 @@ export {
   type BuildMessageOptions,
   type PublisherPublishOptions,
 } from './publisher/message-bus.publisher';
+export { MessageBusConsumers } from './runtime/message-bus-consumers';
+export type { ManagedConsumer } from './runtime/managed-consumer';
 export { ConsumerOrchestrator } from './runtime/consumer.orchestrator';
+export { UnknownConsumerError } from './errors/unknown-consumer.error';
+export { ConsumptionDisabledError } from './errors/consumption-disabled.error';
 
 export { MessageBusServer, type MessageBusServerClients } from './microservices/message-bus.server';
 export { MessageBusClientProxy } from './microservices/message-bus.client-proxy';

@@ -33,6 +33,19 @@ export interface MessageBusModuleOptions {
    * (one nobody handles is misrouted), events acknowledged (a topic carries many types).
    */
   unhandled?: UnhandledAction;
+  /**
+   * Whether this app instance consumes at all. `false`: a publish-only instance; the consumers
+   * in `consumers` stay declared (same config for every deployment, names in
+   * `MessageBusConsumers.statuses()`, all `stopped`) but none connects or starts, and starting
+   * one throws `ConsumptionDisabledError`. Publishing works as ever. Default true.
+   */
+  consume?: boolean;
+  /**
+   * Whether consumers start when the app boots, for every consumer that does not say (its own
+   * `autoStart`). `false`: they are declared, shown `stopped` in `statuses()`, not connected,
+   * until `MessageBusConsumers.start(name)` (or `resume(name)`). Default true.
+   */
+  autoStart?: boolean;
   /** How long shutdown waits for running handlers before leaving their messages for redelivery. Default 30 000 ms. */
   shutdownTimeoutMs?: number;
   /**

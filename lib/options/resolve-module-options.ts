@@ -70,7 +70,15 @@ export function resolveModuleOptions(
   const idempotency = resolveIdempotency(merged.idempotency, 'idempotency');
   const startup =
     optionalChoice(merged.startup, STARTUP_POLICIES, 'startup') ?? DEFAULT_STARTUP_POLICY;
-  const moduleDefaults: ModuleDeliveryDefaults = { unhandled, verifyToken, idempotency, startup };
+  const consume = optionalFlag(merged.consume, 'consume') ?? true;
+  const autoStart = optionalFlag(merged.autoStart, 'autoStart') ?? true;
+  const moduleDefaults: ModuleDeliveryDefaults = {
+    unhandled,
+    verifyToken,
+    idempotency,
+    startup,
+    autoStart,
+  };
 
   const sqsConsumers = list(merged.consumers?.sqs, 'consumers.sqs').map((consumer, index) =>
     resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, moduleDefaults),
@@ -159,6 +167,8 @@ export function resolveModuleOptions(
     messageTypes: list(merged.messageTypes, 'messageTypes'),
     unhandled,
     idempotency,
+    consume,
+    autoStart,
     shutdownTimeoutMs,
     onConsumerFailure,
     startup,
@@ -263,14 +273,18 @@ interface ModuleDeliveryDefaults {
   readonly verifyToken: boolean;
   readonly idempotency: IdempotencyPolicy;
   readonly startup: StartupPolicy;
+  readonly autoStart: boolean;
 }
 
-/** What SQS and Kafka consumers both decide per delivery: retries, unhandled, tokens, idempotency. */
+/** What SQS and Kafka consumers both decide per delivery (retries, unhandled, tokens, idempotency), and whether they start at boot. */
 function resolveDeliverySettings(
   consumer: SqsConsumerOptions | KafkaConsumerOptions,
   setting: string,
   moduleDefaults: ModuleDeliveryDefaults,
-): Pick<ResolvedSqsConsumer, 'retry' | 'unhandled' | 'verifyToken' | 'idempotency' | 'startup'> {
+): Pick<
+  ResolvedSqsConsumer,
+  'retry' | 'unhandled' | 'verifyToken' | 'idempotency' | 'startup' | 'autoStart'
+> {
   return {
     retry: resolveRetry(consumer.retry, `${setting}.retry`),
     unhandled: resolveUnhandled(
@@ -286,6 +300,7 @@ function resolveDeliverySettings(
       moduleDefaults.idempotency,
     ),
     startup: moduleDefaults.startup,
+    autoStart: optionalFlag(consumer.autoStart, `${setting}.autoStart`) ?? moduleDefaults.autoStart,
   };
 }
 

@@ -20,7 +20,7 @@ import type { ServiceTokenSource } from '../trust/service-token';
 export interface ResolvedSqsConsumer extends Required<
   Omit<
     SqsConsumerOptions,
-    'deadLetterQueue' | 'retry' | 'unhandled' | 'verifyToken' | 'idempotency'
+    'deadLetterQueue' | 'retry' | 'unhandled' | 'verifyToken' | 'idempotency' | 'autoStart'
   >
 > {
   /** The consumer's `verifyToken`, else the module's; unset (tests building one by hand) is the module's. */
@@ -33,12 +33,14 @@ export interface ResolvedSqsConsumer extends Required<
   idempotency?: IdempotencyPolicy;
   /** The module's `startup` (always set by resolveModuleOptions); unset is the default, keep retrying. */
   startup?: StartupPolicy;
+  /** The consumer's `autoStart`, else the module's; unset (tests building one by hand) starts. */
+  autoStart?: boolean;
 }
 
 export interface ResolvedKafkaConsumer extends Required<
   Omit<
     KafkaConsumerOptions,
-    'retry' | 'unhandled' | 'partitionAssigners' | 'verifyToken' | 'idempotency'
+    'retry' | 'unhandled' | 'partitionAssigners' | 'verifyToken' | 'idempotency' | 'autoStart'
   >
 > {
   /** The consumer's `verifyToken`, else the module's; unset (tests building one by hand) is the module's. */
@@ -52,6 +54,8 @@ export interface ResolvedKafkaConsumer extends Required<
   idempotency?: IdempotencyPolicy;
   /** The module's `startup` (always set by resolveModuleOptions); unset is the default, keep retrying. */
   startup?: StartupPolicy;
+  /** The consumer's `autoStart`, else the module's; unset (tests building one by hand) starts. */
+  autoStart?: boolean;
 }
 
 /** Module options after start-up checks, with every default filled in. */
@@ -66,6 +70,10 @@ export interface ResolvedMessageBusOptions {
   unhandled: UnhandledPolicy;
   /** The module's `idempotency`, else off: for deliveries that come through no consumer. */
   idempotency: IdempotencyPolicy;
+  /** The module's `consume`, default true. */
+  consume: boolean;
+  /** The module's `autoStart`, default true (each consumer's own is resolved with it). */
+  autoStart: boolean;
   shutdownTimeoutMs: number;
   onConsumerFailure: ConsumerFailureBehaviour;
   /** The module's `startup`, default `'keep-retrying'`. */

@@ -23,6 +23,7 @@ import { KafkaRetryWaits } from './consumer/kafka-retry-waits';
 import { toKafkaJsPartitionAssigners } from './assigners/kafkajs-partition-assigners';
 import { isTlsFailureDetail, KafkaConnectionError } from './errors/kafka-connection.error';
 import { toKafkaConsumerError } from './kafka-error-mapping';
+import { kafkaConsumerName } from '../consumer-names';
 import { KafkaGroupMembership } from './kafka-group-membership';
 import type { KafkaClient } from './kafka.client';
 
@@ -35,13 +36,18 @@ import type { KafkaClient } from './kafka.client';
  * kafkajs retries fetches, joins and commits, and restarts the consumer after a crash it
  * can recover from (a broker restart, a coordinator move): the status then says
  * `reconnecting`, and `failed` once kafkajs gives up for good, which is also logged as an error.
+ *
+ * `pause()` pauses every partition assigned to this member (and any assigned on a later join)
+ * with kafkajs's `pause()`: the member stays in its group and keeps heartbeating, so nothing
+ * rebalances. A batch in progress stops after its current message; what it did not reach is
+ * left unresolved and uncommitted, and kafkajs fetches it again from there after `resume()`.
  */
 export class KafkaConsumer implements RunningConsumer {
   readonly name: string;
   private readonly logger = new Logger(KafkaConsumer.name);
   private readonly stats = new KafkaConsumerStats();
   private readonly abandonment = new KafkaAbandonment();
-  private readonly retryWaits = new KafkaRetryWaits((partition) => this.resume(partition));
+  private readonly retryWaits = new KafkaRetryWaits((partition) => this.resumePartition(partition));
   private readonly batches: KafkaBatchProcessor;
   private consumer?: Consumer;
   private generation = new KafkaGroupGeneration();
@@ -56,6 +62,9 @@ export class KafkaConsumer implements RunningConsumer {
   private readonly startupAbort = new AbortController();
   /** The tries to reach Kafka after a first one found it unreachable; shutdown waits for them. */
   private waitingForBroker?: Promise<void>;
+  private paused = false;
+  /** The topic's partitions assigned to this member at its last join. */
+  private assigned: readonly number[] = [];
 
   constructor(
     readonly client: KafkaClient,
@@ -92,13 +101,14 @@ export class KafkaConsumer implements RunningConsumer {
       retryWaits: this.retryWaits,
       heartbeatIntervalMs: client.settings.heartbeatIntervalMs,
       commitIntervalMs: KAFKA_COMMIT_INTERVAL_MS,
+      isPaused: () => this.paused,
       logger: this.logger,
     });
   }
 
   /** How a consumer of `subscription` is named in logs and statuses. */
   static nameOf({ topic, groupId }: Pick<ResolvedKafkaConsumer, 'topic' | 'groupId'>): string {
-    return `kafka:${topic} (${groupId})`;
+    return kafkaConsumerName(topic, groupId);
   }
 
   /**
@@ -128,6 +138,34 @@ export class KafkaConsumer implements RunningConsumer {
   stop(timeoutMs: number): Promise<void> {
     this.stopping ??= this.shutdown(timeoutMs);
     return this.stopping;
+  }
+
+  async pause(): Promise<void> {
+    if (this.stopRequested || this.stats.state === 'failed') return;
+    if (!this.paused) {
+      this.paused = true;
+      if (this.stats.state === 'running') this.stats.state = 'paused';
+      this.pauseAssigned();
+      this.logger.log(`${this.name}: paused`);
+    }
+    await this.whenIdle();
+  }
+
+  async resume(): Promise<void> {
+    if (!this.paused || this.stopRequested) return;
+    this.paused = false;
+    if (this.stats.state === 'paused') this.stats.state = 'running';
+    const { topic } = this.subscription;
+    try {
+      // Every partition, also one paused when it left in a rebalance; then again those
+      // whose message still waits out a retry backoff.
+      this.consumer?.resume([{ topic }]);
+      const waiting = this.retryWaits.waitingPartitions();
+      if (waiting.length > 0) this.consumer?.pause([{ topic, partitions: waiting }]);
+    } catch {
+      // Not running (crashed, restarting): a restarted consumer fetches every partition anyway.
+    }
+    this.logger.log(`${this.name}: resumed`);
   }
 
   private async run(): Promise<void> {
@@ -224,11 +262,15 @@ export class KafkaConsumer implements RunningConsumer {
 
   private onJoin(partitions: readonly number[]): void {
     this.generation = new KafkaGroupGeneration();
+    this.assigned = partitions;
     this.retryWaits.keepOnly(partitions);
     if (this.stopRequested) this.generation.halt('stopping');
+    // Before kafkajs fetches for the new assignment (it emits the join first).
+    if (this.paused) this.pauseAssigned();
     const { state } = this.stats;
-    if (state !== 'starting' && state !== 'reconnecting' && state !== 'running') return;
-    this.stats.state = 'running';
+    const live: readonly string[] = ['starting', 'reconnecting', 'running', 'paused'];
+    if (!live.includes(state)) return;
+    this.stats.state = this.paused ? 'paused' : 'running';
     this.stats.lastError = undefined;
     const { topic, groupId } = this.subscription;
     const assigned =
@@ -270,6 +312,8 @@ export class KafkaConsumer implements RunningConsumer {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
+    // Fetched before the pause: left unresolved, so kafkajs fetches it again after resume().
+    if (this.paused) return;
     this.activeBatches += 1;
     try {
       await this.batches.process(payload, this.generation);
@@ -339,8 +383,22 @@ export class KafkaConsumer implements RunningConsumer {
     }
   }
 
-  /** Fetches from `partition` again after a retry wait (a no-op once the consumer is gone). */
-  private resume(partition: number): void {
+  /** Pauses each partition by number, so that a retry's own pause and resume of one partition leave the others paused. */
+  private pauseAssigned(): void {
+    if (this.assigned.length === 0) return;
+    try {
+      this.consumer?.pause([{ topic: this.subscription.topic, partitions: [...this.assigned] }]);
+    } catch {
+      // Not running (crashed, restarting): the next join pauses its partitions again.
+    }
+  }
+
+  /**
+   * Fetches from `partition` again after a retry wait (a no-op once the consumer is gone);
+   * while paused it stays paused, and `resume()` resumes it.
+   */
+  private resumePartition(partition: number): void {
+    if (this.paused) return;
     try {
       this.consumer?.resume([{ topic: this.subscription.topic, partitions: [partition] }]);
     } catch {

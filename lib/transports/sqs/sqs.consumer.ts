@@ -19,6 +19,7 @@ import type {
   DeliveryHandler,
   RunningConsumer,
 } from '../transport.interface';
+import { sqsConsumerName } from '../consumer-names';
 import { FifoGroupSerializer } from './consumer/fifo-group-serializer';
 import { InFlightLimiter } from './consumer/in-flight-limiter';
 import { receiveBackoffMs, sleep } from './consumer/sqs-consumer-backoff';
@@ -66,6 +67,10 @@ const LOG_EVERY_FAILURES = 10;
  * its visibility timeout and handed to nobody. What a receive returns while the consumer
  * stops, and what shutdown gives back, is released only once no receive of this consumer is
  * open, so that none of its own receives takes it again.
+ *
+ * `pause()` works the same way without stopping: the pollers send no new receive until
+ * `resume()`, running handlers finish and settle, and what a receive already open returns
+ * (or a FIFO group had waiting) is given back once no receive of this consumer is open.
  */
 export class SqsConsumer implements RunningConsumer {
   readonly name: string;
@@ -81,6 +86,10 @@ export class SqsConsumer implements RunningConsumer {
   private readonly givingBack: Array<{ readonly held: HeldMessage; readonly why: string }> = [];
   private receivesEnded?: Promise<void>;
   private receivesOver = false;
+  /** Receives sent and not answered yet: a pause gives messages back only once there are none. */
+  private openReceives = 0;
+  /** Set while paused: the pollers wait on it before their next receive. */
+  private resumed?: { readonly promise: Promise<void>; readonly open: () => void };
   private readonly held = new Map<string, HeldMessage>();
   /** Handler plus settlement of each started message. */
   private readonly work = new Map<string, Promise<void>>();
@@ -110,7 +119,7 @@ export class SqsConsumer implements RunningConsumer {
     private readonly subscription: ResolvedSqsConsumer,
     private readonly handler: DeliveryHandler,
   ) {
-    this.name = `sqs:${subscription.queue}`;
+    this.name = sqsConsumerName(subscription.queue);
     this.rules = {
       retry: subscription.retry,
       canDeadLetter: subscription.deadLetterQueue !== undefined,
@@ -162,8 +171,9 @@ export class SqsConsumer implements RunningConsumer {
   }
 
   status(): ConsumerStatus {
+    const state = this.resumed && this.state === 'running' ? 'paused' : this.state;
     const status = withOccasionalCounts(
-      { name: this.name, state: this.state, inFlight: this.held.size, ...this.counts },
+      { name: this.name, state, inFlight: this.held.size, ...this.counts },
       { unauthenticated: this.unauthenticated, duplicate: this.duplicates },
     );
     return this.lastError === undefined ? status : { ...status, lastError: this.lastError };
@@ -172,6 +182,28 @@ export class SqsConsumer implements RunningConsumer {
   stop(timeoutMs: number): Promise<void> {
     this.stopped ??= this.shutdown(timeoutMs);
     return this.stopped;
+  }
+
+  async pause(): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    if (!this.resumed) {
+      let open = (): void => undefined;
+      const promise = new Promise<void>((resolve) => (open = resolve));
+      this.resumed = { promise, open };
+      if (this.groups) this.giveBack(this.groups.drain(), 'the consumer was paused');
+      this.logger.log(`Paused consuming ${this.subscription.queue}`);
+    }
+    await Promise.allSettled([...this.work.values()]);
+  }
+
+  async resume(): Promise<void> {
+    const resumed = this.resumed;
+    if (!resumed) return;
+    this.resumed = undefined;
+    resumed.open();
+    // Given back while paused but still held (a receive was open): released now.
+    if (this.givingBack.length > 0) this.inBackground(this.releaseGivenBack());
+    this.logger.log(`Resumed consuming ${this.subscription.queue}`);
   }
 
   private async run(inspected: Promise<boolean>): Promise<void> {
@@ -204,6 +236,11 @@ export class SqsConsumer implements RunningConsumer {
       await running;
     }
     this.receivesOver = true;
+    await this.releaseGivenBack();
+  }
+
+  /** Releases what waited for no receive to be open, one log line per reason. */
+  private async releaseGivenBack(): Promise<void> {
     const byReason = new Map<string, HeldMessage[]>();
     for (const { held, why } of this.givingBack.splice(0))
       byReason.set(why, [...(byReason.get(why) ?? []), held]);
@@ -216,7 +253,10 @@ export class SqsConsumer implements RunningConsumer {
    */
   private giveBack(messages: HeldMessage[], why: string): void {
     if (messages.length === 0) return;
-    if (this.abort.signal.aborted && !this.receivesOver) {
+    const waitForReceives = this.abort.signal.aborted
+      ? !this.receivesOver
+      : this.resumed !== undefined && this.openReceives > 0;
+    if (waitForReceives) {
       for (const held of messages) this.givingBack.push({ held, why });
       return;
     }
@@ -272,10 +312,15 @@ export class SqsConsumer implements RunningConsumer {
     const { waitTimeSeconds, visibilityTimeout } = this.subscription;
     let failures = 0;
     while (!signal.aborted && this.state !== 'failed') {
+      if (this.resumed) {
+        await untilResumed(this.resumed.promise, signal);
+        continue;
+      }
       const slots = await this.limiter.acquireUpTo(SQS_MAX_RECEIVE_MESSAGES, signal);
       if (slots === 0) break;
       const requestedAt = Date.now();
       let messages: SqsReceivedMessage[];
+      this.openReceives += 1;
       try {
         messages = await this.client.receiveMessages(this.queueUrl, {
           maxMessages: slots,
@@ -288,6 +333,7 @@ export class SqsConsumer implements RunningConsumer {
           attributeNames: SQS_CONSUMER_RECEIVE_ATTRIBUTES,
         });
       } catch (error) {
+        this.openReceives -= 1;
         this.limiter.release(slots);
         if (signal.aborted) break;
         if (isPermanentSqsError(error)) {
@@ -303,8 +349,12 @@ export class SqsConsumer implements RunningConsumer {
         failures = 0;
         this.recovered();
       }
+      this.openReceives -= 1;
       this.limiter.release(slots - messages.length);
       for (const message of messages) this.accept(message, requestedAt);
+      // Paused meanwhile: what this receive (and the others) brought goes back now.
+      if (this.resumed && this.openReceives === 0 && !signal.aborted)
+        this.inBackground(this.releaseGivenBack());
       if (messages.length === 0 && waitTimeSeconds === 0)
         await sleep(SQS_EMPTY_SHORT_POLL_PAUSE_MS, signal);
     }
@@ -326,6 +376,10 @@ export class SqsConsumer implements RunningConsumer {
     if (this.abort.signal.aborted) {
       // The receive was answered as the consumer stopped: the message goes back unhandled.
       this.giveBack([held], 'received while stopping');
+      return;
+    }
+    if (this.resumed) {
+      this.giveBack([held], 'received as the consumer was paused');
       return;
     }
     const startsNow =
@@ -525,6 +579,7 @@ export class SqsConsumer implements RunningConsumer {
     this.giveBack(release, `an earlier message of group ${held.groupId ?? ''} stays on the queue`);
     if (!next) return;
     if (this.abort.signal.aborted) this.giveBack([next], 'not started before shutdown');
+    else if (this.resumed) this.giveBack([next], 'not started before the consumer was paused');
     else this.begin(next);
   }
 
@@ -655,6 +710,19 @@ function queueUrlOf(
     if (!(error instanceof SqsInvalidArgumentError)) throw error;
     throw new MessageBusConfigurationError(`consumers.sqs[].${setting}`, error.problem);
   }
+}
+
+/** Resolves once `resumed` does, or at once when `signal` aborts (the consumer stops). */
+function untilResumed(resumed: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void resumed.then(done);
+  });
 }
 
 /** Whether every promise settled within `timeoutMs`. */
