@@ -172,7 +172,7 @@ export class KafkaDeadLetterRedriver implements DeadLetterRedriver {
       allowAutoTopicCreation: false,
     });
     let over = false;
-    let failure: unknown;
+    let failure: Error | undefined;
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const end = (): void => {
@@ -213,7 +213,7 @@ export class KafkaDeadLetterRedriver implements DeadLetterRedriver {
           try {
             await work;
           } catch (error) {
-            failure = error;
+            failure = error instanceof Error ? error : new Error(String(error));
             return end();
           }
           if (answer === 'stop') return end();
