@@ -6,12 +6,11 @@ import {
 import type { KafkaClient } from '../transports/kafka/kafka.client';
 import type { DeadLetter } from './dead-letter.interface';
 import type { DeadLetterRedriver } from './dead-letter-redriver.interface';
-import { filterMismatch, messageTypeOf, timeOf } from './dead-letter-filter';
-import { checkListOptions, checkRedriveOptions } from './redrive-option-checks';
+import { describeDeadLetter } from './dead-letter-description';
+import { filterMismatch } from './dead-letter-filter';
 import type { ListDeadLettersOptions, RedriveOptions } from './redrive-options.interface';
-import { RedrivePacer } from './redrive-pacer';
 import type { RedriveSummary } from './redrive-summary.interface';
-import { RedriveTally } from './redrive-tally';
+import { DeadLetterListing, startRedriveRun } from './redrive-run';
 
 /** Options of `new KafkaDeadLetterRedriver(...)`. */
 export interface KafkaDeadLetterRedriverOptions {
@@ -28,7 +27,6 @@ const DEAD_LETTER_HEADER_NAMES: ReadonlySet<string> = new Set<string>([
   ...Object.values(KAFKA_DEAD_LETTER_HEADERS),
   ...Object.values(KAFKA_TRUNCATED_DEAD_LETTER_HEADERS),
 ]);
-const DEFAULT_LIST_LIMIT = 100;
 
 /** The records one run reads in a partition: from the cursor up to the end captured at start. */
 interface PartitionRange {
@@ -67,21 +65,15 @@ export class KafkaDeadLetterRedriver implements DeadLetterRedriver {
   }
 
   async list(options: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {
-    checkListOptions(options);
-    const limit = options.limit ?? DEFAULT_LIST_LIMIT;
-    const found: DeadLetter[] = [];
-    await this.visit(options.signal, false, async (letter) => {
-      if (filterMismatch(letter, options.filter) === undefined) found.push(letter);
-      return found.length >= limit ? 'stop' : 'next';
-    });
-    return found;
+    const listing = new DeadLetterListing(options);
+    await this.visit(options.signal, false, async (letter) =>
+      listing.take(letter) ? 'stop' : 'next',
+    );
+    return listing.found;
   }
 
   async redrive(options: RedriveOptions = {}): Promise<RedriveSummary> {
-    checkRedriveOptions(options);
-    const tally = new RedriveTally(options);
-    const pacer = new RedrivePacer(options.ratePerSecond);
-    const signal = options.signal ?? new AbortController().signal;
+    const { tally, pacer, signal } = startRedriveRun(options);
     const commit = !options.dryRun;
     const interrupted = await this.visit(signal, commit, async (letter, message) => {
       if (tally.full) return 'stop';
@@ -259,21 +251,14 @@ function toDeadLetter(partition: number, message: KafkaMessage): DeadLetter {
     busHeaders[name] = String(Array.isArray(value) ? value[value.length - 1] : value);
   }
   const names = KAFKA_DEAD_LETTER_HEADERS;
-  const failedAt = timeOf(busHeaders[names.failedAt]) ?? timeOf(message.timestamp);
-  const value = message.value ?? Buffer.alloc(0);
-  const messageType = messageTypeOf(value.toString('utf8'));
-  return {
+  return describeDeadLetter({
     id: `${partition}:${message.offset}`,
     partition,
     offset: message.offset,
     busHeaders,
+    names: { reason: names.reason, origin: names.originalTopic, failedAt: names.failedAt },
+    storedAt: message.timestamp,
+    body: message.value ?? Buffer.alloc(0),
     truncated: busHeaders[KAFKA_TRUNCATED_DEAD_LETTER_HEADERS.truncated] === 'true',
-    bodyBytes: value.length,
-    ...(busHeaders[names.reason] !== undefined ? { reason: busHeaders[names.reason] } : {}),
-    ...(busHeaders[names.originalTopic] !== undefined
-      ? { origin: busHeaders[names.originalTopic] }
-      : {}),
-    ...(messageType !== undefined ? { messageType } : {}),
-    ...(failedAt !== undefined ? { failedAt, ageMs: Date.now() - failedAt.getTime() } : {}),
-  };
+  });
 }

@@ -5,12 +5,11 @@ import type { SqsReceivedMessage } from '../transports/sqs/sqs-received-message.
 import type { SqsClient } from '../transports/sqs/sqs.client';
 import type { DeadLetter } from './dead-letter.interface';
 import type { DeadLetterRedriver } from './dead-letter-redriver.interface';
-import { filterMismatch, messageTypeOf, timeOf } from './dead-letter-filter';
-import { checkListOptions, checkRedriveOptions } from './redrive-option-checks';
+import { describeDeadLetter } from './dead-letter-description';
+import { filterMismatch } from './dead-letter-filter';
 import type { ListDeadLettersOptions, RedriveOptions } from './redrive-options.interface';
-import { RedrivePacer } from './redrive-pacer';
 import type { RedriveSummary } from './redrive-summary.interface';
-import { RedriveTally } from './redrive-tally';
+import { DeadLetterListing, startRedriveRun } from './redrive-run';
 
 /** Options of `new SqsDeadLetterRedriver(...)`. */
 export interface SqsDeadLetterRedriverOptions {
@@ -25,7 +24,6 @@ export interface SqsDeadLetterRedriverOptions {
 }
 
 const NOT_SENT = new Set<string>(Object.values(SQS_DEAD_LETTER_ATTRIBUTES));
-const DEFAULT_LIST_LIMIT = 100;
 
 /**
  * Lists and redrives an SQS dead-letter queue written by `SqsConsumer`. Each dead letter is
@@ -60,21 +58,13 @@ export class SqsDeadLetterRedriver implements DeadLetterRedriver {
   }
 
   async list(options: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {
-    checkListOptions(options);
-    const limit = options.limit ?? DEFAULT_LIST_LIMIT;
-    const found: DeadLetter[] = [];
-    await this.visit(options.signal, async (letter) => {
-      if (filterMismatch(letter, options.filter) === undefined) found.push(letter);
-      return found.length >= limit ? 'stop' : 'keep';
-    });
-    return found;
+    const listing = new DeadLetterListing(options);
+    await this.visit(options.signal, async (letter) => (listing.take(letter) ? 'stop' : 'keep'));
+    return listing.found;
   }
 
   async redrive(options: RedriveOptions = {}): Promise<RedriveSummary> {
-    checkRedriveOptions(options);
-    const tally = new RedriveTally(options);
-    const pacer = new RedrivePacer(options.ratePerSecond);
-    const signal = options.signal ?? new AbortController().signal;
+    const { tally, pacer, signal } = startRedriveRun(options);
     const interrupted = await this.visit(signal, async (letter, received, ownCopies) => {
       if (tally.full) return 'stop';
       const mismatch = filterMismatch(letter, options.filter);
@@ -207,18 +197,14 @@ function toDeadLetter(received: SqsReceivedMessage): DeadLetter {
       busHeaders[name] = value.stringValue;
   }
   const names = SQS_DEAD_LETTER_ATTRIBUTES;
-  const failedAt = timeOf(busHeaders[names.failedAt]) ?? timeOf(received.attributes.SentTimestamp);
-  const messageType = messageTypeOf(received.rawBody);
-  return {
+  return describeDeadLetter({
     id: received.messageId,
     busHeaders,
-    truncated: false,
-    bodyBytes: Buffer.byteLength(received.rawBody, 'utf8'),
-    ...(busHeaders[names.reason] !== undefined ? { reason: busHeaders[names.reason] } : {}),
-    ...(busHeaders[names.sourceQueue] !== undefined
-      ? { origin: busHeaders[names.sourceQueue] }
+    names: { reason: names.reason, origin: names.sourceQueue, failedAt: names.failedAt },
+    ...(received.attributes.SentTimestamp !== undefined
+      ? { storedAt: received.attributes.SentTimestamp }
       : {}),
-    ...(messageType !== undefined ? { messageType } : {}),
-    ...(failedAt !== undefined ? { failedAt, ageMs: Date.now() - failedAt.getTime() } : {}),
-  };
+    body: Buffer.from(received.rawBody, 'utf8'),
+    truncated: false,
+  });
 }

@@ -1,36 +1,28 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaDeadLetterRedriver } from '../../../lib/redrive';
 import type { KafkaClient } from '../../../lib/transports/kafka/kafka.client';
 import { brokerVariable, uniqueName } from '../../support/broker-environment';
 import { createTopic, plaintextClient } from '../kafka/kafka-test-support';
 import { kafkaOptions, readRecords } from '../runtime/kafka/kafka-runtime-kit';
 import {
-  buildCli,
   payment,
   runCli,
   startRedriveApp,
   statusesOf,
   statusEvent,
   waitFor,
-  type RedriveApp,
+  useRedriveSuite,
 } from './redrive-kit';
 
 describe('Dead-letter redrive on Kafka: API and CLI', () => {
+  const suite = useRedriveSuite();
   let client: KafkaClient;
-  let cli: ReturnType<typeof buildCli>;
-  let app: RedriveApp | undefined;
 
   beforeAll(() => {
     client = plaintextClient();
-    cli = buildCli();
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
   });
   afterAll(async () => {
     await client.close();
-    cli.remove();
   });
 
   it('dead-lettered by the consumer, listed, dry-run, limited, then redriven by the CLI: each handled once, a rerun copies nothing', async () => {
@@ -38,7 +30,7 @@ describe('Dead-letter redrive on Kafka: API and CLI', () => {
     const deadLetterTopic = `${topic}.dlt`;
     await createTopic(client, topic, 2);
     await createTopic(client, deadLetterTopic, 2);
-    app = await startRedriveApp({
+    suite.app = await startRedriveApp({
       transport: 'kafka',
       kafka: kafkaOptions(),
       consumers: {
@@ -53,7 +45,7 @@ describe('Dead-letter redrive on Kafka: API and CLI', () => {
         ],
       },
     });
-    const running = app;
+    const running = suite.app;
     for (const reference of ['POISON-P1', 'POISON-P2', 'OK-1']) {
       await client.sendMessage(payment(reference), topic, reference);
     }
@@ -96,7 +88,7 @@ describe('Dead-letter redrive on Kafka: API and CLI', () => {
     expect(await redriver.count()).toBe(2);
 
     const run = await runCli(
-      cli.main,
+      suite.cli.main,
       ['dlq', 'redrive', deadLetterTopic, '-t', 'kafka', '--kafka-security-protocol', 'PLAINTEXT'],
       { KAFKA_BOOTSTRAP_SERVERS: brokerVariable('KAFKA_BOOTSTRAP_SERVERS') },
     );

@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Controller, Inject, Injectable, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import {
   ConsumerOrchestrator,
   EventType,
@@ -161,15 +162,33 @@ export function runCli(
   });
 }
 
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
+export { waitFor } from '../runtime/sqs/sqs-consumer-kit';
+
+/** What a redrive suite shares: the built CLI, and the app a test started (closed after it). */
+export interface RedriveSuite {
+  readonly cli: { readonly main: string };
+  app: RedriveApp | undefined;
+}
+
+/** Builds the CLI once for the suite and closes each test's app after it. */
+export function useRedriveSuite(): RedriveSuite {
+  let built: ReturnType<typeof buildCli> | undefined;
+  const suite: RedriveSuite = {
+    cli: {
+      get main(): string {
+        if (!built) throw new Error('the CLI is built in beforeAll');
+        return built.main;
+      },
+    },
+    app: undefined,
+  };
+  beforeAll(() => {
+    built = buildCli();
+  });
+  afterEach(async () => {
+    await suite.app?.close();
+    suite.app = undefined;
+  });
+  afterAll(() => built?.remove());
+  return suite;
 }

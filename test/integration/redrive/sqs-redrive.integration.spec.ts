@@ -1,18 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsDeadLetterRedriver } from '../../../lib/redrive';
 import type { SqsClient } from '../../../lib/transports/sqs/sqs.client';
 import { sqsEndpoint } from '../../support/broker-environment';
 import { createQueue, drainQueue, queueDepth } from '../runtime/sqs/sqs-consumer-kit';
 import { emulatorSqsOptions, integrationClient } from '../sqs/sqs-test-kit';
 import {
-  buildCli,
   payment,
   runCli,
   startRedriveApp,
   statusesOf,
   statusEvent,
   waitFor,
-  type RedriveApp,
+  useRedriveSuite,
 } from './redrive-kit';
 
 const CLI_ENV = {
@@ -23,28 +22,21 @@ const CLI_ENV = {
 };
 
 describe('Dead-letter redrive on SQS (ElasticMQ): API and CLI', () => {
+  const suite = useRedriveSuite();
   let client: SqsClient;
-  let cli: ReturnType<typeof buildCli>;
-  let app: RedriveApp | undefined;
 
   beforeAll(() => {
     client = integrationClient();
-    cli = buildCli();
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
   });
   afterAll(async () => {
     await client.close();
-    cli.remove();
   });
 
   /** An app whose handlers fail POISON-* messages once, so the consumer dead-letters them. */
   async function deadLettered(prefix: string, payments: string[], statuses: string[]) {
     const queue = await createQueue(client, `${prefix}`);
     const deadLetterQueue = await createQueue(client, `${prefix}-dlq`);
-    app = await startRedriveApp({
+    suite.app = await startRedriveApp({
       transport: 'sqs',
       sqs: emulatorSqsOptions(),
       consumers: {
@@ -62,11 +54,14 @@ describe('Dead-letter redrive on SQS (ElasticMQ): API and CLI', () => {
     for (const reference of payments) await client.sendMessage(payment(reference), queue);
     for (const reference of statuses) await client.sendMessage(statusEvent(reference), queue);
     const poison = [...payments, ...statuses].filter((ref) => ref.startsWith('POISON')).length;
-    await waitFor(`${poison} dead letters`, () => statusesOf(app!)[0].deadLettered === poison);
+    await waitFor(
+      `${poison} dead letters`,
+      () => statusesOf(suite.app!)[0].deadLettered === poison,
+    );
     await waitFor('the dead letters to be visible', async () => {
       return (await queueDepth(client, deadLetterQueue)).visible === poison;
     });
-    return { queue, deadLetterQueue, running: app };
+    return { queue, deadLetterQueue, running: suite.app };
   }
 
   it('lists, dry-runs, filters and limits, then the CLI redrives the rest: each handled once, the DLQ empty', async () => {
@@ -114,7 +109,11 @@ describe('Dead-letter redrive on SQS (ElasticMQ): API and CLI', () => {
       return depth.visible === 1 && depth.inFlight === 0;
     });
 
-    const run = await runCli(cli.main, ['dlq', 'redrive', deadLetterQueue, '-t', 'sqs'], CLI_ENV);
+    const run = await runCli(
+      suite.cli.main,
+      ['dlq', 'redrive', deadLetterQueue, '-t', 'sqs'],
+      CLI_ENV,
+    );
     expect(run.stderr).not.toContain('error:');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`${deadLetterQueue}: redriven 1, skipped 0, failed 0`);
@@ -136,7 +135,7 @@ describe('Dead-letter redrive on SQS (ElasticMQ): API and CLI', () => {
     const queue = await createQueue(client, 'rd-copy');
     const deadLetterQueue = await createQueue(client, 'rd-copy-dlq');
     const probe = await createQueue(client, 'rd-copy-probe');
-    app = await startRedriveApp({
+    suite.app = await startRedriveApp({
       transport: 'sqs',
       sqs: emulatorSqsOptions(),
       consumers: {
@@ -148,10 +147,10 @@ describe('Dead-letter redrive on SQS (ElasticMQ): API and CLI', () => {
     await client.sendRawMessage(body, queue, {
       messageAttributes: { 'x-team': { DataType: 'String', StringValue: 'payments' } },
     });
-    await waitFor('the dead letter', () => statusesOf(app!)[0].deadLettered === 1);
+    await waitFor('the dead letter', () => statusesOf(suite.app!)[0].deadLettered === 1);
 
     const run = await runCli(
-      cli.main,
+      suite.cli.main,
       [
         'dlq',
         'redrive',
@@ -179,7 +178,7 @@ describe('Dead-letter redrive on SQS (ElasticMQ): API and CLI', () => {
     running.log.broken = false;
 
     const first = await runCli(
-      cli.main,
+      suite.cli.main,
       ['dlq', 'redrive', deadLetterQueue, '-t', 'sqs', '--rate', '2'],
       CLI_ENV,
       // Once the first copy is in and its dead letter deleted: the next one waits for the rate.
@@ -201,7 +200,7 @@ describe('Dead-letter redrive on SQS (ElasticMQ): API and CLI', () => {
     });
 
     const second = await runCli(
-      cli.main,
+      suite.cli.main,
       ['dlq', 'redrive', deadLetterQueue, '-t', 'sqs'],
       CLI_ENV,
     );
@@ -216,17 +215,17 @@ describe('Dead-letter redrive on SQS (ElasticMQ): API and CLI', () => {
   });
 
   it('refuses wrong flags with exit code 2, naming the flag, before reading anything', async () => {
-    const missing = await runCli(cli.main, ['dlq', 'redrive', 'some-dlq'], CLI_ENV);
+    const missing = await runCli(suite.cli.main, ['dlq', 'redrive', 'some-dlq'], CLI_ENV);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--transport');
     const badAge = await runCli(
-      cli.main,
+      suite.cli.main,
       ['dlq', 'list', 'some-dlq', '-t', 'sqs', '--older-than', 'yesterday'],
       CLI_ENV,
     );
     expect(badAge.code).toBe(2);
     expect(badAge.stderr).toContain('--older-than');
-    const help = await runCli(cli.main, ['dlq', 'redrive', '--help'], CLI_ENV);
+    const help = await runCli(suite.cli.main, ['dlq', 'redrive', '--help'], CLI_ENV);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--dry-run');
   });
