@@ -149,4 +149,63 @@ describe('Dead-letter redrive on Kafka: API and CLI', () => {
     }).redrive({ to: deadLetterTopic });
     expect(onto).toMatchObject({ examined: 1, redriven: 1 });
   });
+
+  it('stops after the record in hand on SIGINT (exit 130); a rerun redrives the rest: each handled once', async () => {
+    const topic = uniqueName('rd-kint');
+    const deadLetterTopic = `${topic}.dlt`;
+    await createTopic(client, topic, 2);
+    await createTopic(client, deadLetterTopic, 2);
+    suite.app = await startRedriveApp({
+      transport: 'kafka',
+      kafka: kafkaOptions(),
+      consumers: {
+        kafka: [
+          {
+            topic,
+            groupId: `${topic}.app`,
+            deadLetterTopic,
+            retry: { maxAttempts: 1 },
+            fromBeginning: true,
+          },
+        ],
+      },
+    });
+    const running = suite.app;
+    const references = Array.from({ length: 6 }, (_, index) => `POISON-K${index}`);
+    for (const reference of references)
+      await client.sendMessage(payment(reference), topic, reference);
+    await waitFor('6 dead letters', () => statusesOf(running)[0].deadLettered === 6);
+    running.log.broken = false;
+    const args = [
+      'dlq',
+      'redrive',
+      deadLetterTopic,
+      '-t',
+      'kafka',
+      '--kafka-security-protocol',
+      'PLAINTEXT',
+    ];
+    const env = { KAFKA_BOOTSTRAP_SERVERS: brokerVariable('KAFKA_BOOTSTRAP_SERVERS') };
+    const handled = () =>
+      references.filter((reference) => running.log.count(`payment:${reference}`) > 0);
+
+    const first = await runCli(
+      suite.cli.main,
+      [...args, '--rate', '1'],
+      env,
+      async () => handled().length > 0,
+    );
+    expect(first.code).toBe(130);
+    expect(first.stdout).toContain('interrupted');
+    const redrivenFirst = Number(/redriven (\d+), skipped 0, failed 0/.exec(first.stdout)?.[1]);
+    expect(redrivenFirst).toBeGreaterThan(0);
+    expect(redrivenFirst).toBeLessThan(6);
+
+    const second = await runCli(suite.cli.main, args, env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(`redriven ${6 - redrivenFirst}, skipped 0, failed 0`);
+    await waitFor('all six handled', () => handled().length === 6);
+    await new Promise((done) => setTimeout(done, 1_500));
+    for (const reference of references) expect(running.log.count(`payment:${reference}`)).toBe(1);
+  });
 });
