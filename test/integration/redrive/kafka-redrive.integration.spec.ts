@@ -12,6 +12,7 @@ import {
   statusEvent,
   waitFor,
   useRedriveSuite,
+  type RedriveApp,
 } from './redrive-kit';
 
 describe('Dead-letter redrive on Kafka: API and CLI', () => {
@@ -25,9 +26,8 @@ describe('Dead-letter redrive on Kafka: API and CLI', () => {
     await client.close();
   });
 
-  it('dead-lettered by the consumer, listed, dry-run, limited, then redriven by the CLI: each handled once, a rerun copies nothing', async () => {
-    const topic = uniqueName('rd-kafka');
-    const deadLetterTopic = `${topic}.dlt`;
+  /** Two-partition topic and dead-letter topic, and an app whose handlers fail POISON-* until fixed. */
+  async function startOn(topic: string, deadLetterTopic: string): Promise<RedriveApp> {
     await createTopic(client, topic, 2);
     await createTopic(client, deadLetterTopic, 2);
     suite.app = await startRedriveApp({
@@ -45,7 +45,13 @@ describe('Dead-letter redrive on Kafka: API and CLI', () => {
         ],
       },
     });
-    const running = suite.app;
+    return suite.app;
+  }
+
+  it('dead-lettered by the consumer, listed, dry-run, limited, then redriven by the CLI: each handled once, a rerun copies nothing', async () => {
+    const topic = uniqueName('rd-kafka');
+    const deadLetterTopic = `${topic}.dlt`;
+    const running = await startOn(topic, deadLetterTopic);
     for (const reference of ['POISON-P1', 'POISON-P2', 'OK-1']) {
       await client.sendMessage(payment(reference), topic, reference);
     }
@@ -153,24 +159,7 @@ describe('Dead-letter redrive on Kafka: API and CLI', () => {
   it('stops after the record in hand on SIGINT (exit 130); a rerun redrives the rest: each handled once', async () => {
     const topic = uniqueName('rd-kint');
     const deadLetterTopic = `${topic}.dlt`;
-    await createTopic(client, topic, 2);
-    await createTopic(client, deadLetterTopic, 2);
-    suite.app = await startRedriveApp({
-      transport: 'kafka',
-      kafka: kafkaOptions(),
-      consumers: {
-        kafka: [
-          {
-            topic,
-            groupId: `${topic}.app`,
-            deadLetterTopic,
-            retry: { maxAttempts: 1 },
-            fromBeginning: true,
-          },
-        ],
-      },
-    });
-    const running = suite.app;
+    const running = await startOn(topic, deadLetterTopic);
     const references = Array.from({ length: 6 }, (_, index) => `POISON-K${index}`);
     for (const reference of references)
       await client.sendMessage(payment(reference), topic, reference);
