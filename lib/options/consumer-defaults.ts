@@ -9,3 +9,8 @@ export function defaultKafkaGroupId(topic: string): string {
 export function defaultDeadLetterDestination(source: string): string {
   return `${source}.dlq`;
 }
+
+/** Where a Kafka topic's failed messages wait for their retry in `retryMode: 'retry-topic'`: `<topic>.retry`. */
+export function defaultKafkaRetryTopic(topic: string): string {
+  return `${topic}.retry`;
+}

@@ -8,13 +8,18 @@ import { resolveIdempotency, type IdempotencyPolicy } from '../idempotency/idemp
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import type {
   KafkaConsumerOptions,
+  KafkaRetryMode,
   SqsConsumerOptions,
 } from '../interfaces/consumer-options.interface';
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
 import { TRANSPORT_NAMES, type TransportName } from '../interfaces/transport-name';
 import { resolvePartitionAssigners } from '../transports/kafka/assigners/kafka-partition-assigners';
 import { resolveTokenVerification } from '../trust/resolve-token-verification';
-import { defaultDeadLetterDestination, defaultKafkaGroupId } from './consumer-defaults';
+import {
+  defaultDeadLetterDestination,
+  defaultKafkaGroupId,
+  defaultKafkaRetryTopic,
+} from './consumer-defaults';
 import {
   CONSUMERS_OPTION_KEYS,
   KAFKA_CONSUMER_OPTION_KEYS,
@@ -227,12 +232,14 @@ function resolveKafkaConsumer(
 ): ResolvedKafkaConsumer {
   rejectUnknownKeys(consumer, KAFKA_CONSUMER_OPTION_KEYS, setting);
   const topic = requiredName(consumer?.topic, `${setting}.topic`);
+  const deadLetterTopic =
+    optionalName(consumer.deadLetterTopic, `${setting}.deadLetterTopic`) ??
+    defaultDeadLetterDestination(topic);
   return {
     topic,
     groupId: optionalName(consumer.groupId, `${setting}.groupId`) ?? defaultKafkaGroupId(topic),
-    deadLetterTopic:
-      optionalName(consumer.deadLetterTopic, `${setting}.deadLetterTopic`) ??
-      defaultDeadLetterDestination(topic),
+    deadLetterTopic,
+    ...resolveKafkaRetryMode(consumer, setting, topic, deadLetterTopic),
     ...resolveDeliverySettings(consumer, setting, moduleDefaults),
     partitionsConcurrency: wholeNumber(
       consumer.partitionsConcurrency ?? 10,
@@ -247,6 +254,37 @@ function resolveKafkaConsumer(
       `${setting}.partitionAssigners`,
     ),
   };
+}
+
+const KAFKA_RETRY_MODES: readonly KafkaRetryMode[] = ['blocking', 'retry-topic'];
+
+/** `retryMode`, default `'blocking'`, and with `'retry-topic'` the retry topic, default `<topic>.retry`. */
+function resolveKafkaRetryMode(
+  consumer: KafkaConsumerOptions,
+  setting: string,
+  topic: string,
+  deadLetterTopic: string,
+): Pick<ResolvedKafkaConsumer, 'retryMode' | 'retryTopic'> {
+  const retryMode =
+    optionalChoice(consumer.retryMode, KAFKA_RETRY_MODES, `${setting}.retryMode`) ?? 'blocking';
+  const given = optionalName(consumer.retryTopic, `${setting}.retryTopic`);
+  if (retryMode !== 'retry-topic') {
+    if (given !== undefined) {
+      throw new MessageBusConfigurationError(
+        `${setting}.retryTopic`,
+        `is used only with retryMode 'retry-topic': set ${setting}.retryMode to 'retry-topic' or remove retryTopic`,
+      );
+    }
+    return { retryMode };
+  }
+  const retryTopic = given ?? defaultKafkaRetryTopic(topic);
+  if (retryTopic === topic || retryTopic === deadLetterTopic) {
+    throw new MessageBusConfigurationError(
+      `${setting}.retryTopic`,
+      `must differ from the topic and its deadLetterTopic (got "${retryTopic}"): give retries a topic of their own`,
+    );
+  }
+  return { retryMode, retryTopic };
 }
 
 /** The module-wide settings a consumer's own delivery settings fall back on. */

@@ -16,6 +16,7 @@ import { errorText, kafkaErrorContextOf } from './consumer/kafka-error-context';
 import { KafkaGroupGeneration } from './consumer/kafka-group-generation';
 import { KafkaMessageProcessor } from './consumer/kafka-message.processor';
 import { KafkaRetryWaits } from './consumer/kafka-retry-waits';
+import { KafkaRetryTopicPublisher } from './consumer/kafka-retry-topic.publisher';
 import { toKafkaJsPartitionAssigners } from './assigners/kafkajs-partition-assigners';
 import { toKafkaConsumerError } from './kafka-error-mapping';
 import { KafkaGroupMembership } from './kafka-group-membership';
@@ -36,7 +37,11 @@ export class KafkaConsumer implements RunningConsumer {
   private readonly logger = new Logger(KafkaConsumer.name);
   private readonly stats = new KafkaConsumerStats();
   private readonly abandonment = new KafkaAbandonment();
-  private readonly retryWaits = new KafkaRetryWaits((partition) => this.resume(partition));
+  private readonly retryWaits = new KafkaRetryWaits((partition) =>
+    this.resume(this.subscription.topic, partition),
+  );
+  /** `retryMode: 'retry-topic'`: retry-topic partitions paused until their next copy is due. */
+  private readonly dueWaits?: KafkaRetryWaits;
   private readonly batches: KafkaBatchProcessor;
   private consumer?: Consumer;
   private generation = new KafkaGroupGeneration();
@@ -63,6 +68,10 @@ export class KafkaConsumer implements RunningConsumer {
         `is the consumed topic itself: give it a topic of its own (by default ${topic}.dlq)`,
       );
     }
+    const { retryTopic } = subscription;
+    if (retryTopic !== undefined) {
+      this.dueWaits = new KafkaRetryWaits((partition) => this.resume(retryTopic, partition));
+    }
     const name = KafkaConsumer.nameOf(subscription);
     this.name = member === undefined ? name : `${name}, ${member}`;
     const messages = new KafkaMessageProcessor({
@@ -72,6 +81,10 @@ export class KafkaConsumer implements RunningConsumer {
       retry: subscription.retry,
       handler,
       deadLetters: new KafkaDeadLetterPublisher(client),
+      retryTopic:
+        retryTopic === undefined
+          ? undefined
+          : { topic: retryTopic, sink: new KafkaRetryTopicPublisher(client) },
       stats: this.stats,
       logger: this.logger,
     });
@@ -81,6 +94,13 @@ export class KafkaConsumer implements RunningConsumer {
       messages,
       abandonment: this.abandonment,
       retryWaits: this.retryWaits,
+      // A refetch after a pause costs about one fetch wait: a retry no longer than that is
+      // cheaper in the batch, and holds up the member's next fetch no longer than a fetch may take.
+      inProcessRetryMaxMs: client.settings.maxWaitTimeMs,
+      retryTopic:
+        retryTopic === undefined || this.dueWaits === undefined
+          ? undefined
+          : { topic: retryTopic, dueWaits: this.dueWaits },
       heartbeatIntervalMs: client.settings.heartbeatIntervalMs,
       commitIntervalMs: KAFKA_COMMIT_INTERVAL_MS,
       logger: this.logger,
@@ -136,6 +156,10 @@ export class KafkaConsumer implements RunningConsumer {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning });
+      // Copies waiting for their retry are read from the start whatever `fromBeginning` says:
+      // one the group has not committed yet must not be skipped.
+      if (this.subscription.retryTopic !== undefined)
+        await consumer.subscribe({ topics: [this.subscription.retryTopic], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -152,16 +176,21 @@ export class KafkaConsumer implements RunningConsumer {
   private listen(consumer: Consumer): void {
     const { topic, groupId } = this.subscription;
     this.membership = new KafkaGroupMembership(consumer, topic, {
-      joined: (partitions) => this.onJoin(partitions),
+      joined: (partitions, assignment) => this.onJoin(partitions, assignment),
       rebalancing: () =>
         this.logger.log(`Kafka group ${groupId} of ${topic} is rebalancing: rejoining`),
       crashed: (error, restart) => this.onCrash(error, restart),
     });
   }
 
-  private onJoin(partitions: readonly number[]): void {
+  private onJoin(
+    partitions: readonly number[],
+    assignment: Readonly<Record<string, readonly number[]>>,
+  ): void {
     this.generation = new KafkaGroupGeneration();
     this.retryWaits.keepOnly(partitions);
+    const { retryTopic } = this.subscription;
+    if (retryTopic !== undefined) this.dueWaits?.keepOnly(assignment[retryTopic] ?? []);
     if (this.stopRequested) this.generation.halt('stopping');
     const { state } = this.stats;
     if (state !== 'starting' && state !== 'reconnecting' && state !== 'running') return;
@@ -240,6 +269,8 @@ export class KafkaConsumer implements RunningConsumer {
     this.stopRequested = true;
     this.generation.halt('stopping');
     const waiting = this.retryWaits.clear();
+    // Copies not due yet stay in the retry topic, uncommitted: nothing to say about them.
+    this.dueWaits?.clear();
     if (waiting > 0) {
       this.logger.log(
         `${this.name}: ${waiting} message(s) waiting for a retry are left uncommitted for redelivery`,
@@ -252,7 +283,10 @@ export class KafkaConsumer implements RunningConsumer {
       if (consumer) {
         // No new fetches while the batches in progress finish.
         try {
-          consumer.pause([{ topic: this.subscription.topic }]);
+          const { topic, retryTopic } = this.subscription;
+          consumer.pause(
+            retryTopic === undefined ? [{ topic }] : [{ topic }, { topic: retryTopic }],
+          );
         } catch {
           // Not running (crashed, restarting): nothing is fetched anyway.
         }
@@ -275,10 +309,10 @@ export class KafkaConsumer implements RunningConsumer {
     }
   }
 
-  /** Fetches from `partition` again after a retry wait (a no-op once the consumer is gone). */
-  private resume(partition: number): void {
+  /** Fetches from `partition` of `topic` again after a retry wait (a no-op once the consumer is gone). */
+  private resume(topic: string, partition: number): void {
     try {
-      this.consumer?.resume([{ topic: this.subscription.topic, partitions: [partition] }]);
+      this.consumer?.resume([{ topic, partitions: [partition] }]);
     } catch {
       // Not running (crashed, restarting): a restarted consumer fetches every partition anyway.
     }

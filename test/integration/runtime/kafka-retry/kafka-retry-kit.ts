@@ -1,0 +1,90 @@
+import { Controller, type Type } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import {
+  InstructionType,
+  MessageBusContext,
+  MessageBusModule,
+  OnInstruction,
+  PaymentPayload,
+  type KafkaConsumerOptions,
+} from 'nestjs-message-bus';
+import {
+  kafkaOptions,
+  paymentHandler,
+  rawKafka,
+  type HandlerCall,
+  type PaymentBehaviour,
+} from '../kafka/kafka-runtime-kit';
+
+/** Creates `topic`, its dead-letter topic and its retry topic (`<topic>.retry`). */
+export async function createRetryTopics(topic: string, partitions: number): Promise<void> {
+  const admin = rawKafka().admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic, numPartitions: partitions },
+        { topic: `${topic}.dlq`, numPartitions: 1 },
+        { topic: `${topic}.retry`, numPartitions: partitions },
+      ],
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A fresh `@Controller()` class with one `@OnInstruction(PAYMENT)` handler that runs `behaviour`. */
+export function paymentController(behaviour: PaymentBehaviour): Type<unknown> {
+  @Controller()
+  class PaymentController {
+    @OnInstruction(InstructionType.PAYMENT)
+    async onPayment(payment: PaymentPayload, context: MessageBusContext): Promise<void> {
+      await behaviour(payment, context);
+    }
+  }
+  return PaymentController;
+}
+
+export type HandlerHost = 'controller' | 'provider';
+
+/** A Nest app on Kafka consuming one topic, its PAYMENT handler on a controller or a provider; `init()` has run. */
+export async function startRetryApp(
+  consumer: KafkaConsumerOptions,
+  behaviour: PaymentBehaviour,
+  host: HandlerHost,
+): Promise<TestingModule> {
+  const handler = host === 'controller' ? paymentController(behaviour) : paymentHandler(behaviour);
+  const app = await Test.createTestingModule({
+    imports: [
+      MessageBusModule.forRoot({
+        transport: 'kafka',
+        kafka: kafkaOptions(),
+        consumers: { kafka: [consumer] },
+        shutdownTimeoutMs: 10_000,
+      }),
+    ],
+    ...(host === 'controller' ? { controllers: [handler] } : { providers: [handler] }),
+  }).compile();
+  await app.init();
+  return app;
+}
+
+/** Records every handler call into `calls`, then runs `fail` to decide whether it throws. */
+export function recording(
+  calls: HandlerCall[],
+  fails: (reference: string, attempt: number) => boolean,
+): PaymentBehaviour {
+  return (payload, context) => {
+    const delivery = context.getDelivery();
+    const attempt = context.getAttempt();
+    calls.push({
+      reference: payload.reference,
+      attempt,
+      at: Date.now(),
+      partition: delivery.partition as number,
+      offset: Number(delivery.offset),
+    });
+    if (fails(payload.reference, attempt)) throw new Error(`${payload.reference} fails`);
+  };
+}
