@@ -1,13 +1,6 @@
 import { Controller, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import {
-  InstructionType,
-  MessageBusContext,
-  MessageBusModule,
-  OnInstruction,
-  PaymentPayload,
-  type KafkaConsumerOptions,
-} from 'nestjs-message-bus';
+import { MessageBusModule, type KafkaConsumerOptions } from 'nestjs-message-bus';
 import {
   kafkaOptions,
   paymentHandler,
@@ -34,16 +27,11 @@ export async function createRetryTopics(topic: string, partitions: number): Prom
   }
 }
 
-/** A fresh `@Controller()` class with one `@OnInstruction(PAYMENT)` handler that runs `behaviour`. */
+/** `paymentHandler(behaviour)` made a `@Controller()`: the same handler, hosted by a controller. */
 export function paymentController(behaviour: PaymentBehaviour): Type<unknown> {
-  @Controller()
-  class PaymentController {
-    @OnInstruction(InstructionType.PAYMENT)
-    async onPayment(payment: PaymentPayload, context: MessageBusContext): Promise<void> {
-      await behaviour(payment, context);
-    }
-  }
-  return PaymentController;
+  const handler = paymentHandler(behaviour);
+  Controller()(handler);
+  return handler;
 }
 
 export type HandlerHost = 'controller' | 'provider';
