@@ -1,6 +1,7 @@
 import { Controller, type Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { MessageBusModule, type KafkaConsumerOptions } from 'nestjs-message-bus';
+import type { KafkaClientOptions } from '../../../../lib/transports/kafka/kafka-client-options.interface';
 import {
   kafkaOptions,
   paymentHandler,
@@ -41,13 +42,14 @@ export async function startRetryApp(
   consumer: KafkaConsumerOptions,
   behaviour: PaymentBehaviour,
   host: HandlerHost,
+  kafka: KafkaClientOptions = {},
 ): Promise<TestingModule> {
   const handler = host === 'controller' ? paymentController(behaviour) : paymentHandler(behaviour);
   const app = await Test.createTestingModule({
     imports: [
       MessageBusModule.forRoot({
         transport: 'kafka',
-        kafka: kafkaOptions(),
+        kafka: kafkaOptions(kafka),
         consumers: { kafka: [consumer] },
         shutdownTimeoutMs: 10_000,
       }),

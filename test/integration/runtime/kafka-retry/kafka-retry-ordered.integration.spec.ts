@@ -1,6 +1,7 @@
 import type { TestingModule } from '@nestjs/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  committedOffsets,
   createTopics,
   producePayments,
   statusOf,
@@ -86,3 +87,49 @@ describe.each<HandlerHost>(['provider', 'controller'])(
     });
   },
 );
+
+describe('KafkaConsumer ordered retry in process, at shutdown', () => {
+  it('ends the wait at once on stop(): what settled before is committed, the waiting message is delivered again', async () => {
+    const topic = uniqueName('kafka-retry-ordered-stop');
+    const groupId = uniqueName('kafka-retry-ordered-stop-group');
+    await createTopics(topic, 1);
+    const calls: HandlerCall[] = [];
+    // maxWaitTimeMs 2 000: the 1–2 s delay after the first attempt is waited out in process.
+    const consumer = { topic, groupId, retry: { maxAttempts: 5, initialDelayMs: 2_000 } };
+    const kafka = { maxWaitTimeMs: 2_000 };
+    const failing = recording(calls, (reference) => reference === 'waits');
+    const first = await startRetryApp(consumer, failing, 'controller', kafka);
+    await producePayments(topic, [
+      { reference: 'before', key: 'k' },
+      { reference: 'waits', key: 'k' },
+    ]);
+    await waitUntil(
+      () => calls.some((call) => call.reference === 'waits'),
+      20_000,
+      () => `waits tried (calls: ${JSON.stringify(calls)})`,
+    );
+    const stopping = Date.now();
+    await first.close();
+    expect(Date.now() - stopping).toBeLessThan(900);
+    expect(calls.filter((call) => call.reference === 'waits')).toHaveLength(1);
+    expect((await committedOffsets(groupId, topic)).get(0)).toBe(1);
+
+    const second = await startRetryApp(
+      consumer,
+      recording(calls, () => false),
+      'provider',
+      kafka,
+    );
+    apps.push(second);
+    await waitUntil(
+      () => calls.filter((call) => call.reference === 'waits').length === 2,
+      20_000,
+      () => `waits delivered again (calls: ${JSON.stringify(calls)})`,
+    );
+    expect(calls.map((call) => `${call.reference}#${call.attempt}`)).toEqual([
+      'before#1',
+      'waits#1',
+      'waits#1',
+    ]);
+  });
+});
