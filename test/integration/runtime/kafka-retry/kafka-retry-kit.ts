@@ -3,29 +3,17 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { MessageBusModule, type KafkaConsumerOptions } from 'nestjs-message-bus';
 import type { KafkaClientOptions } from '../../../../lib/transports/kafka/kafka-client-options.interface';
 import {
+  createTopics,
   kafkaOptions,
   paymentHandler,
-  rawKafka,
   type HandlerCall,
   type PaymentBehaviour,
 } from '../kafka/kafka-runtime-kit';
 
-/** Creates `topic`, its dead-letter topic and its retry topic (`<topic>.retry`). */
+/** Creates `topic`, its dead-letter topic and its retry topic (`<topic>.retry`, with a `.dlq` of its own nobody uses). */
 export async function createRetryTopics(topic: string, partitions: number): Promise<void> {
-  const admin = rawKafka().admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic, numPartitions: partitions },
-        { topic: `${topic}.dlq`, numPartitions: 1 },
-        { topic: `${topic}.retry`, numPartitions: partitions },
-      ],
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  await createTopics(topic, partitions);
+  await createTopics(`${topic}.retry`, partitions);
 }
 
 /** `paymentHandler(behaviour)` made a `@Controller()`: the same handler, hosted by a controller. */
