@@ -82,6 +82,7 @@ export type { StartupPolicy } from './interfaces/startup-policy';
 export type {
   ConsumersOptions,
   KafkaConsumerOptions,
+  KafkaRetryMode,
   SqsConsumerOptions,
 } from './interfaces/consumer-options.interface';
 export type { RetryOptions } from './interfaces/retry-options.interface';
@@ -226,4 +227,7 @@ export {
   type KafkaReceiptHandleProblem,
 } from './transports/kafka/errors/kafka-receipt-handle.error';
 export { KafkaSendError } from './transports/kafka/errors/kafka-send.error';
-export { KAFKA_DEAD_LETTER_HEADERS } from './transports/kafka/consumer/kafka-consumer.constants';
+export {
+  KAFKA_DEAD_LETTER_HEADERS,
+  KAFKA_RETRY_HEADERS,
+} from './transports/kafka/consumer/kafka-consumer.constants';

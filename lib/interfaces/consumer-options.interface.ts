@@ -37,6 +37,9 @@ export interface SqsConsumerOptions {
   autoStart?: boolean;
 }
 
+/** How a Kafka consumer retries: see `KafkaConsumerOptions.retryMode`. */
+export type KafkaRetryMode = 'blocking' | 'retry-topic';
+
 /** A Kafka topic this app consumes, in a consumer group. */
 export interface KafkaConsumerOptions {
   topic: string;
@@ -45,6 +48,22 @@ export interface KafkaConsumerOptions {
   /** Default `<topic>.dlq`. */
   deadLetterTopic?: string;
   retry?: RetryOptions;
+  /**
+   * What a failed attempt that gets another does to its partition:
+   * - `'blocking'` (default): the partition waits for the retry, so per-key order holds. A
+   *   retry delay up to `kafka.maxWaitTimeMs` is waited out in process, without a refetch;
+   *   a longer one pauses the partition and fetches the message again after the delay.
+   * - `'retry-topic'`: the message is copied to `retryTopic`, committed, and the partition
+   *   goes on; the same consumer (same group) takes the copy back after its delay. Gives up
+   *   per-key order for messages that fail.
+   */
+  retryMode?: KafkaRetryMode;
+  /**
+   * Where `retryMode: 'retry-topic'` puts failed messages until their retry. Default
+   * `<topic>.retry`. Not created by the library, as `deadLetterTopic` is not: create it (or let
+   * the broker auto-create it). Several groups of one topic may share it.
+   */
+  retryTopic?: string;
   /** Partitions processed at once. Default 10. */
   partitionsConcurrency?: number;
   /**

@@ -17,3 +17,8 @@ export function defaultDeadLetterDestination(source: string): string {
  * says `reconnecting` until it answers.
  */
 export const DEFAULT_STARTUP_POLICY: StartupPolicy = 'keep-retrying';
+
+/** Where a Kafka topic's failed messages wait for their retry in `retryMode: 'retry-topic'`: `<topic>.retry`. */
+export function defaultKafkaRetryTopic(topic: string): string {
+  return `${topic}.retry`;
+}

@@ -48,6 +48,8 @@ export const KAFKA_CONSUMER_OPTION_KEYS: OptionKeys<KafkaConsumerOptions> = {
   groupId: true,
   deadLetterTopic: true,
   retry: true,
+  retryMode: true,
+  retryTopic: true,
   partitionsConcurrency: true,
   members: true,
   fromBeginning: true,

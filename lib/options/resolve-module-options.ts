@@ -8,6 +8,7 @@ import { resolveIdempotency, type IdempotencyPolicy } from '../idempotency/idemp
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import type {
   KafkaConsumerOptions,
+  KafkaRetryMode,
   SqsConsumerOptions,
 } from '../interfaces/consumer-options.interface';
 import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-options.interface';
@@ -19,6 +20,7 @@ import {
   DEFAULT_STARTUP_POLICY,
   defaultDeadLetterDestination,
   defaultKafkaGroupId,
+  defaultKafkaRetryTopic,
 } from './consumer-defaults';
 import {
   CONSUMERS_OPTION_KEYS,
@@ -245,12 +247,14 @@ function resolveKafkaConsumer(
 ): ResolvedKafkaConsumer {
   rejectUnknownKeys(consumer, KAFKA_CONSUMER_OPTION_KEYS, setting);
   const topic = requiredName(consumer?.topic, `${setting}.topic`);
+  const deadLetterTopic =
+    optionalName(consumer.deadLetterTopic, `${setting}.deadLetterTopic`) ??
+    defaultDeadLetterDestination(topic);
   return {
     topic,
     groupId: optionalName(consumer.groupId, `${setting}.groupId`) ?? defaultKafkaGroupId(topic),
-    deadLetterTopic:
-      optionalName(consumer.deadLetterTopic, `${setting}.deadLetterTopic`) ??
-      defaultDeadLetterDestination(topic),
+    deadLetterTopic,
+    ...resolveKafkaRetryMode(consumer, setting, topic, deadLetterTopic),
     ...resolveDeliverySettings(consumer, setting, moduleDefaults),
     partitionsConcurrency: wholeNumber(
       consumer.partitionsConcurrency ?? 10,
@@ -265,6 +269,37 @@ function resolveKafkaConsumer(
       `${setting}.partitionAssigners`,
     ),
   };
+}
+
+const KAFKA_RETRY_MODES: readonly KafkaRetryMode[] = ['blocking', 'retry-topic'];
+
+/** `retryMode`, default `'blocking'`, and with `'retry-topic'` the retry topic, default `<topic>.retry`. */
+function resolveKafkaRetryMode(
+  consumer: KafkaConsumerOptions,
+  setting: string,
+  topic: string,
+  deadLetterTopic: string,
+): Pick<ResolvedKafkaConsumer, 'retryMode' | 'retryTopic'> {
+  const retryMode =
+    optionalChoice(consumer.retryMode, KAFKA_RETRY_MODES, `${setting}.retryMode`) ?? 'blocking';
+  const given = optionalName(consumer.retryTopic, `${setting}.retryTopic`);
+  if (retryMode !== 'retry-topic') {
+    if (given !== undefined) {
+      throw new MessageBusConfigurationError(
+        `${setting}.retryTopic`,
+        `is used only with retryMode 'retry-topic': set ${setting}.retryMode to 'retry-topic' or remove retryTopic`,
+      );
+    }
+    return { retryMode };
+  }
+  const retryTopic = given ?? defaultKafkaRetryTopic(topic);
+  if (retryTopic === topic || retryTopic === deadLetterTopic) {
+    throw new MessageBusConfigurationError(
+      `${setting}.retryTopic`,
+      `must differ from the topic and its deadLetterTopic (got "${retryTopic}"): give retries a topic of their own`,
+    );
+  }
+  return { retryMode, retryTopic };
 }
 
 /** The module-wide settings a consumer's own delivery settings fall back on. */

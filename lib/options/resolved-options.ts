@@ -3,6 +3,7 @@ import type { RetryPolicy } from '../dispatch/retry-policy';
 import type { UnhandledPolicy } from '../dispatch/unhandled-policy';
 import type {
   KafkaConsumerOptions,
+  KafkaRetryMode,
   SqsConsumerOptions,
 } from '../interfaces/consumer-options.interface';
 import type { ConsumerFailureBehaviour } from '../interfaces/message-bus-module-options.interface';
@@ -40,9 +41,20 @@ export interface ResolvedSqsConsumer extends Required<
 export interface ResolvedKafkaConsumer extends Required<
   Omit<
     KafkaConsumerOptions,
-    'retry' | 'unhandled' | 'partitionAssigners' | 'verifyToken' | 'idempotency' | 'autoStart'
+    | 'retry'
+    | 'unhandled'
+    | 'partitionAssigners'
+    | 'verifyToken'
+    | 'idempotency'
+    | 'autoStart'
+    | 'retryMode'
+    | 'retryTopic'
   >
 > {
+  /** Always set by resolveModuleOptions; unset (tests building one by hand) is `'blocking'`. */
+  retryMode?: KafkaRetryMode;
+  /** Set with `retryMode: 'retry-topic'`, to the consumer's `retryTopic` or `<topic>.retry`. */
+  retryTopic?: string;
   /** The consumer's `verifyToken`, else the module's; unset (tests building one by hand) is the module's. */
   verifyToken?: boolean;
   /** The consumer's own `partitionAssigners`; unset means the client's `kafka.partitionAssigners`. */

@@ -2,8 +2,11 @@ import type { Consumer } from 'kafkajs';
 
 /** What a consumer does when its kafkajs consumer joins, rebalances or crashes. */
 export interface KafkaGroupListener {
-  /** Joined (or rejoined) the group with these partitions of the topic; none when it has more members than partitions. */
-  joined(partitions: readonly number[]): void;
+  /**
+   * Joined (or rejoined) the group with these partitions of the topic; none when it has more
+   * members than partitions. `assignment`: every topic's partitions this member was given.
+   */
+  joined(partitions: readonly number[], assignment: Readonly<Record<string, number[]>>): void;
   /** The group is rebalancing: what was fetched for the old assignment no longer counts. */
   rebalancing(): void;
   /** kafkajs's runner crashed; with `restart` kafkajs starts it again itself, without it the consumer is done for good. */
@@ -31,7 +34,7 @@ export class KafkaGroupMembership {
       consumer.on(GROUP_JOIN, ({ payload }) => {
         this.joinedOnce = true;
         this.restartPending = false;
-        listener.joined(payload.memberAssignment[topic] ?? []);
+        listener.joined(payload.memberAssignment[topic] ?? [], payload.memberAssignment);
         this.wakeSettleWaiters();
       }),
       consumer.on(REBALANCING, () => listener.rebalancing()),

@@ -20,6 +20,7 @@ import { errorText, kafkaErrorContextOf } from './consumer/kafka-error-context';
 import { KafkaGroupGeneration } from './consumer/kafka-group-generation';
 import { KafkaMessageProcessor } from './consumer/kafka-message.processor';
 import { KafkaRetryWaits } from './consumer/kafka-retry-waits';
+import { KafkaRetryTopicPublisher } from './consumer/kafka-retry-topic.publisher';
 import { toKafkaJsPartitionAssigners } from './assigners/kafkajs-partition-assigners';
 import { isTlsFailureDetail, KafkaConnectionError } from './errors/kafka-connection.error';
 import { toKafkaConsumerError } from './kafka-error-mapping';
@@ -47,7 +48,11 @@ export class KafkaConsumer implements RunningConsumer {
   private readonly logger = new Logger(KafkaConsumer.name);
   private readonly stats = new KafkaConsumerStats();
   private readonly abandonment = new KafkaAbandonment();
-  private readonly retryWaits = new KafkaRetryWaits((partition) => this.resumePartition(partition));
+  private readonly retryWaits = new KafkaRetryWaits((partition) =>
+    this.resumePartition(this.subscription.topic, partition),
+  );
+  /** `retryMode: 'retry-topic'`: retry-topic partitions paused until their next copy is due. */
+  private readonly dueWaits?: KafkaRetryWaits;
   private readonly batches: KafkaBatchProcessor;
   private consumer?: Consumer;
   private generation = new KafkaGroupGeneration();
@@ -65,6 +70,8 @@ export class KafkaConsumer implements RunningConsumer {
   private paused = false;
   /** The topic's partitions assigned to this member at its last join. */
   private assigned: readonly number[] = [];
+  /** The retry topic's partitions assigned to this member at its last join (`retryMode: 'retry-topic'`). */
+  private assignedRetry: readonly number[] = [];
 
   constructor(
     readonly client: KafkaClient,
@@ -81,6 +88,12 @@ export class KafkaConsumer implements RunningConsumer {
         `is the consumed topic itself: give it a topic of its own (by default ${topic}.dlq)`,
       );
     }
+    const { retryTopic } = subscription;
+    if (retryTopic !== undefined) {
+      this.dueWaits = new KafkaRetryWaits((partition) =>
+        this.resumePartition(retryTopic, partition),
+      );
+    }
     const name = KafkaConsumer.nameOf(subscription);
     this.name = member === undefined ? name : `${name}, ${member}`;
     const messages = new KafkaMessageProcessor({
@@ -90,6 +103,10 @@ export class KafkaConsumer implements RunningConsumer {
       retry: subscription.retry,
       handler,
       deadLetters: new KafkaDeadLetterPublisher(client),
+      retryTopic:
+        retryTopic === undefined
+          ? undefined
+          : { topic: retryTopic, sink: new KafkaRetryTopicPublisher(client) },
       stats: this.stats,
       logger: this.logger,
     });
@@ -99,6 +116,13 @@ export class KafkaConsumer implements RunningConsumer {
       messages,
       abandonment: this.abandonment,
       retryWaits: this.retryWaits,
+      // A refetch after a pause costs about one fetch wait: a retry no longer than that is
+      // cheaper in the batch, and holds up the member's next fetch no longer than a fetch may take.
+      inProcessRetryMaxMs: client.settings.maxWaitTimeMs,
+      retryTopic:
+        retryTopic === undefined || this.dueWaits === undefined
+          ? undefined
+          : { topic: retryTopic, dueWaits: this.dueWaits },
       heartbeatIntervalMs: client.settings.heartbeatIntervalMs,
       commitIntervalMs: KAFKA_COMMIT_INTERVAL_MS,
       isPaused: () => this.paused,
@@ -155,13 +179,18 @@ export class KafkaConsumer implements RunningConsumer {
     if (!this.paused || this.stopRequested) return;
     this.paused = false;
     if (this.stats.state === 'paused') this.stats.state = 'running';
-    const { topic } = this.subscription;
+    const { topic, retryTopic } = this.subscription;
     try {
       // Every partition, also one paused when it left in a rebalance; then again those
-      // whose message still waits out a retry backoff.
-      this.consumer?.resume([{ topic }]);
+      // whose message still waits out a retry backoff (or whose next retry copy is not due).
+      this.consumer?.resume(
+        retryTopic === undefined ? [{ topic }] : [{ topic }, { topic: retryTopic }],
+      );
       const waiting = this.retryWaits.waitingPartitions();
       if (waiting.length > 0) this.consumer?.pause([{ topic, partitions: waiting }]);
+      const due = this.dueWaits?.waitingPartitions() ?? [];
+      if (retryTopic !== undefined && due.length > 0)
+        this.consumer?.pause([{ topic: retryTopic, partitions: due }]);
     } catch {
       // Not running (crashed, restarting): a restarted consumer fetches every partition anyway.
     }
@@ -197,6 +226,10 @@ export class KafkaConsumer implements RunningConsumer {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning });
+      // Copies waiting for their retry are read from the start whatever `fromBeginning` says:
+      // one the group has not committed yet must not be skipped.
+      if (this.subscription.retryTopic !== undefined)
+        await consumer.subscribe({ topics: [this.subscription.retryTopic], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -253,17 +286,23 @@ export class KafkaConsumer implements RunningConsumer {
   private listen(consumer: Consumer): void {
     const { topic, groupId } = this.subscription;
     this.membership = new KafkaGroupMembership(consumer, topic, {
-      joined: (partitions) => this.onJoin(partitions),
+      joined: (partitions, assignment) => this.onJoin(partitions, assignment),
       rebalancing: () =>
         this.logger.log(`Kafka group ${groupId} of ${topic} is rebalancing: rejoining`),
       crashed: (error, restart) => this.onCrash(error, restart),
     });
   }
 
-  private onJoin(partitions: readonly number[]): void {
+  private onJoin(
+    partitions: readonly number[],
+    assignment: Readonly<Record<string, readonly number[]>>,
+  ): void {
     this.generation = new KafkaGroupGeneration();
     this.assigned = partitions;
     this.retryWaits.keepOnly(partitions);
+    const { retryTopic } = this.subscription;
+    this.assignedRetry = retryTopic === undefined ? [] : (assignment[retryTopic] ?? []);
+    this.dueWaits?.keepOnly(this.assignedRetry);
     if (this.stopRequested) this.generation.halt('stopping');
     // Before kafkajs fetches for the new assignment (it emits the join first).
     if (this.paused) this.pauseAssigned();
@@ -347,6 +386,8 @@ export class KafkaConsumer implements RunningConsumer {
     this.generation.halt('stopping');
     this.startupAbort.abort();
     const waiting = this.retryWaits.clear();
+    // Copies not due yet stay in the retry topic, uncommitted: nothing to say about them.
+    this.dueWaits?.clear();
     if (waiting > 0) {
       this.logger.log(
         `${this.name}: ${waiting} message(s) waiting for a retry are left uncommitted for redelivery`,
@@ -360,7 +401,10 @@ export class KafkaConsumer implements RunningConsumer {
       if (consumer) {
         // No new fetches while the batches in progress finish.
         try {
-          consumer.pause([{ topic: this.subscription.topic }]);
+          const { topic, retryTopic } = this.subscription;
+          consumer.pause(
+            retryTopic === undefined ? [{ topic }] : [{ topic }, { topic: retryTopic }],
+          );
         } catch {
           // Not running (crashed, restarting): nothing is fetched anyway.
         }
@@ -385,22 +429,27 @@ export class KafkaConsumer implements RunningConsumer {
 
   /** Pauses each partition by number, so that a retry's own pause and resume of one partition leave the others paused. */
   private pauseAssigned(): void {
-    if (this.assigned.length === 0) return;
+    const { topic, retryTopic } = this.subscription;
+    const topics = [{ topic, partitions: [...this.assigned] }];
+    if (retryTopic !== undefined)
+      topics.push({ topic: retryTopic, partitions: [...this.assignedRetry] });
+    const nonEmpty = topics.filter((entry) => entry.partitions.length > 0);
+    if (nonEmpty.length === 0) return;
     try {
-      this.consumer?.pause([{ topic: this.subscription.topic, partitions: [...this.assigned] }]);
+      this.consumer?.pause(nonEmpty);
     } catch {
       // Not running (crashed, restarting): the next join pauses its partitions again.
     }
   }
 
   /**
-   * Fetches from `partition` again after a retry wait (a no-op once the consumer is gone);
-   * while paused it stays paused, and `resume()` resumes it.
+   * Fetches from `partition` of `topic` again after a retry wait (a no-op once the consumer is
+   * gone); while paused it stays paused, and `resume()` resumes it.
    */
-  private resumePartition(partition: number): void {
+  private resumePartition(topic: string, partition: number): void {
     if (this.paused) return;
     try {
-      this.consumer?.resume([{ topic: this.subscription.topic, partitions: [partition] }]);
+      this.consumer?.resume([{ topic, partitions: [partition] }]);
     } catch {
       // Not running (crashed, restarting): a restarted consumer fetches every partition anyway.
     }

@@ -20,6 +20,11 @@ export interface MemorySubscription {
    * time per key or group, and a failed one holds up those after it until it is settled.
    */
   readonly ordering: 'key' | 'group' | 'none';
+  /**
+   * Whether a message waiting for its retry holds up its key or group (`blocking`, the default)
+   * or lets the ones after it go on (`retry-topic`: a Kafka consumer's `retryMode`).
+   */
+  readonly retryMode?: 'blocking' | 'retry-topic';
   /** For names and logs: the transport this consumer stands in for. */
   readonly standsInFor: 'sqs' | 'kafka';
 }

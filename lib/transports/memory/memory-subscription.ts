@@ -34,6 +34,7 @@ export function toMemorySubscription(
     rules: { retry: consumer.retry, canDeadLetter: true },
     concurrency: consumer.partitionsConcurrency,
     ordering: 'key',
+    retryMode: consumer.retryMode ?? 'blocking',
     standsInFor: 'kafka',
   };
 }

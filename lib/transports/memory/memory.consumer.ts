@@ -33,9 +33,10 @@ export interface MemoryConsumerHost {
  * after their delay as the next attempt, dead letters go to the dead-letter channel, and a
  * message with nowhere to go is left at its source and comes back after its delay. Ordered
  * messages (per key, or per FIFO group) run one at a time and a failed one holds up those after
- * it, as a paused Kafka partition or a FIFO group does. `stop()` puts every message it holds
- * back for redelivery. `pause()` starts nothing new (queued messages wait, retries come back
- * to the queue) until `resume()`.
+ * it, as a paused Kafka partition or a FIFO group does, unless the Kafka consumer it stands in
+ * for has `retryMode: 'retry-topic'`. `stop()` puts every message it holds back for
+ * redelivery. `pause()` starts nothing new (queued messages wait, retries come back to the
+ * queue) until `resume()`.
  */
 export class MemoryConsumer implements RunningConsumer {
   readonly name: string;
@@ -219,7 +220,13 @@ export class MemoryConsumer implements RunningConsumer {
       case 'retry':
         this.counts.retried += 1;
         this.logger.warn(`Retrying ${what()} in ${settlement.delayMs} ms: ${settlement.reason}`);
-        this.holdFor(this.retrying, entry, lane, settlement.delayMs);
+        if (this.subscription.retryMode === 'retry-topic') {
+          // As a Kafka retry topic does: the message waits aside and its key goes on meanwhile.
+          this.freeLane(lane);
+          this.holdFor(this.retrying, entry, undefined, settlement.delayMs);
+        } else {
+          this.holdFor(this.retrying, entry, lane, settlement.delayMs);
+        }
         break;
       case 'release':
         this.logger.warn(

@@ -1,10 +1,16 @@
 import type { LoggerService } from '@nestjs/common';
-import type { EachBatchPayload } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { abortableDelay } from './abortable-delay';
 import { ABANDONED, type KafkaAbandonment } from './kafka-abandonment';
 import { errorText } from './kafka-error-context';
 import { isGroupMembershipLost, type KafkaGroupGeneration } from './kafka-group-generation';
 import { keepHeartbeating } from './kafka-heartbeat';
-import type { KafkaMessageProcessor } from './kafka-message.processor';
+import type {
+  KafkaMessageProcessor,
+  KafkaMessageSettlement,
+  KafkaRetryLater,
+} from './kafka-message.processor';
+import { readKafkaRetryCopy, type KafkaRecordOrigin } from './kafka-retry-record';
 import type { KafkaRetryWaits } from './kafka-retry-waits';
 
 export interface KafkaBatchProcessorOptions {
@@ -15,6 +21,16 @@ export interface KafkaBatchProcessorOptions {
   readonly abandonment: KafkaAbandonment;
   /** Where a failed message waits out its backoff, its partition paused. */
   readonly retryWaits: KafkaRetryWaits;
+  /**
+   * Longest retry delay waited out inside the batch, the message then handled again at once
+   * without a refetch; a longer one pauses the partition (`retryWaits`). Default 0: never in the batch.
+   */
+  readonly inProcessRetryMaxMs?: number;
+  /**
+   * With `retryMode: 'retry-topic'`: the retry topic, whose batches hold retry copies, and where
+   * a copy that is not due yet waits, its retry-topic partition paused.
+   */
+  readonly retryTopic?: { readonly topic: string; readonly dueWaits: KafkaRetryWaits };
   readonly heartbeatIntervalMs: number;
   /** Longest finished messages of a partition wait for a commit while its batch goes on. */
   readonly commitIntervalMs: number;
@@ -32,6 +48,17 @@ type Interrupted = { readonly error: unknown } | typeof ABANDONED;
 interface BatchProgress {
   /** Offset of the last settled message not yet resolved and committed. */
   pending?: string;
+  /** Retry copies on their way to the retry topic, oldest first: nothing past one is committed before it is stored. */
+  copies?: PendingCopy[];
+}
+
+/** A retry copy being stored (`retryMode: 'retry-topic'`), and what it came to once it has. */
+interface PendingCopy {
+  readonly offset: string;
+  /** `BatchProgress.pending` when the copy was asked for: what may be committed should it fail. */
+  readonly before?: string;
+  result?: 'settled' | KafkaRetryLater;
+  readonly done: Promise<void>;
 }
 
 /**
@@ -89,6 +116,8 @@ export class KafkaBatchProcessor {
         );
         if (interrupted === ABANDONED) {
           // What settled before the message stop() gave up on is done: commit it.
+          // Copies still on their way are not waited for: nothing from the first of them on counts.
+          this.keepUpToFailedCopy(progress, progress.copies ?? []);
           if (progress.pending !== undefined && usable())
             await this.checkpoint(payload, generation, progress.pending);
         } else if (interrupted !== undefined) {
@@ -108,9 +137,11 @@ export class KafkaBatchProcessor {
   ): Promise<void> {
     const { batch } = payload;
     const { partition } = batch;
-    const { messages, commitIntervalMs, abandonment, retryWaits } = this.options;
+    const { commitIntervalMs, abandonment, retryTopic, groupId } = this.options;
     const usable = (): boolean => payload.isRunning() && !payload.isStale();
     const halt = generation.signal;
+    const readingCopies = retryTopic !== undefined && batch.topic === retryTopic.topic;
+    const retryWaits = readingCopies ? retryTopic.dueWaits : this.options.retryWaits;
     let lastCommit = Date.now();
     let unchecked = 0;
     // Only a batch's first message can be one coming back from a retry wait.
@@ -118,8 +149,45 @@ export class KafkaBatchProcessor {
       batch.messages.length > 0 ? retryWaits.attemptOf(partition, batch.messages[0].offset) : 1;
     for (const message of batch.messages) {
       if (halt.aborted || !payload.isRunning() || this.options.isPaused?.()) break;
-      const settlement = await messages.process(partition, message, halt, attempt);
+      let settlement: KafkaMessageSettlement;
+      if (readingCopies) {
+        const copy = readKafkaRetryCopy(message, groupId);
+        if (copy === undefined) {
+          // Another group's copy (they may share the retry topic), or not a copy at all: not ours.
+          settlement = 'settled';
+        } else {
+          const dueInMs = copy.dueAtMs - Date.now();
+          if (dueInMs > 0 && dueInMs <= (this.options.inProcessRetryMaxMs ?? 0)) {
+            // Due sooner than a refetch would bring it back: wait for it here.
+            if (!(await abortableDelay(dueInMs, halt)) || !usable()) break;
+          } else if (dueInMs > 0) {
+            // Not due yet: nothing after it is either (they were copied in order). The
+            // retry-topic partition waits, paused, and the copy is fetched again once due.
+            if (!halt.aborted && usable()) {
+              payload.pause();
+              retryWaits.wait(partition, message.offset, 0, dueInMs);
+            }
+            break;
+          }
+          // A copy that came back from a wait in its partition (the retry topic could not be
+          // written) counts that wait's attempt too.
+          const next = Math.max(copy.attempts + 1, attempt);
+          settlement = await this.settle(payload, message, halt, next, copy.origin);
+        }
+      } else {
+        settlement = await this.settle(payload, message, halt, attempt);
+      }
       attempt = 1;
+      if (typeof settlement === 'object' && 'copying' in settlement) {
+        // The partition goes on while the copy is stored; commits wait for it.
+        const copy: PendingCopy = {
+          offset: message.offset,
+          before: progress.pending,
+          done: settlement.copying.then((result) => void (copy.result = result)),
+        };
+        (progress.copies ??= []).push(copy);
+        settlement = 'settled';
+      }
       // Given up on by stop() (which has committed what settled before), or, for a runner that
       // stopped or a partition sought elsewhere, of no use any more: neither this message nor
       // anything after it counts as done.
@@ -141,15 +209,85 @@ export class KafkaBatchProcessor {
       }
       progress.pending = message.offset;
       if (commitDue) {
-        await this.checkpoint(payload, generation, progress.pending);
+        const stored = await this.copiesStored(payload, halt, progress, retryWaits);
+        if (progress.pending !== undefined)
+          await this.checkpoint(payload, generation, progress.pending);
         progress.pending = undefined;
         lastCommit = Date.now();
+        if (!stored) return;
       }
     }
-    if (progress.pending !== undefined && !abandonment.abandoned && usable()) {
+    await this.copiesStored(payload, halt, progress, retryWaits);
+    if (abandonment.abandoned) return;
+    if (progress.pending !== undefined && usable()) {
       await this.checkpoint(payload, generation, progress.pending);
       progress.pending = undefined;
     }
+  }
+
+  /**
+   * Waits for the batch's retry copies to be stored, then keeps `progress.pending` before the
+   * first that could not be: that message's retry is then waited out in its partition (paused,
+   * in `retryWaits`), and kafkajs fetches it again, with the messages after it. Returns `false`
+   * when one failed: the batch must stop there.
+   */
+  private async copiesStored(
+    payload: EachBatchPayload,
+    halt: AbortSignal,
+    progress: BatchProgress,
+    retryWaits: KafkaRetryWaits,
+  ): Promise<boolean> {
+    const copies = progress.copies;
+    if (copies === undefined || copies.length === 0) return true;
+    progress.copies = undefined;
+    await Promise.all(copies.map((copy) => copy.done));
+    const failed = this.keepUpToFailedCopy(progress, copies);
+    if (failed === undefined) return true;
+    const retry = failed.result;
+    if (typeof retry === 'object' && !halt.aborted && payload.isRunning() && !payload.isStale()) {
+      payload.pause();
+      retryWaits.wait(payload.batch.partition, failed.offset, retry.attempt, retry.delayMs);
+    }
+    return false;
+  }
+
+  /** Moves `progress.pending` back before the first copy not (yet) stored, and returns that copy. */
+  private keepUpToFailedCopy(
+    progress: BatchProgress,
+    copies: readonly PendingCopy[],
+  ): PendingCopy | undefined {
+    const failed = copies.find((copy) => copy.result !== 'settled');
+    if (failed !== undefined) progress.pending = failed.before;
+    return failed;
+  }
+
+  /**
+   * Runs `message` until it settles or needs a retry longer than `inProcessRetryMaxMs`: a
+   * shorter retry delay is waited out here, heartbeats going on, and the message handled
+   * again without a refetch. The wait ends at once when the generation halts (stop,
+   * rebalance): the message is then `abandoned`, left uncommitted for redelivery.
+   */
+  private async settle(
+    payload: EachBatchPayload,
+    message: KafkaMessage,
+    halt: AbortSignal,
+    attempt: number,
+    origin?: KafkaRecordOrigin,
+  ): Promise<KafkaMessageSettlement> {
+    const { messages, inProcessRetryMaxMs = 0 } = this.options;
+    const { partition } = payload.batch;
+    let settlement = await messages.process(partition, message, halt, attempt, origin);
+    while (
+      typeof settlement === 'object' &&
+      'delayMs' in settlement &&
+      inProcessRetryMaxMs > 0 &&
+      settlement.delayMs <= inProcessRetryMaxMs
+    ) {
+      if (!(await abortableDelay(settlement.delayMs, halt))) return 'abandoned';
+      if (!payload.isRunning() || payload.isStale()) return 'abandoned';
+      settlement = await messages.process(partition, message, halt, settlement.attempt + 1, origin);
+    }
+    return settlement;
   }
 
   /** Resolves `offset` and commits `offset + 1` for the batch's partition: `offset` and everything before it are done. */

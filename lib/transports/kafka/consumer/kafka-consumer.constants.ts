@@ -47,6 +47,16 @@ export const KAFKA_DEAD_LETTER_HEADERS = {
   failedAt: 'bus-failed-at',
 } as const;
 
+/**
+ * Headers a copy in the retry topic (`retryMode: 'retry-topic'`) carries besides the original
+ * key, value and headers: the `KAFKA_DEAD_LETTER_HEADERS` of its last failure (where it came
+ * from, `bus-attempts` so far, `bus-reason` of the last one, `bus-failed-at`) and when it is due.
+ */
+export const KAFKA_RETRY_HEADERS = {
+  /** ISO 8601 time from which the next attempt may run. */
+  dueAt: 'bus-retry-due-at',
+} as const;
+
 /** Headers a truncated dead letter carries besides `KAFKA_DEAD_LETTER_HEADERS`. */
 export const KAFKA_TRUNCATED_DEAD_LETTER_HEADERS = {
   /**

@@ -2,6 +2,7 @@ import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { boundFailureText } from '../../../errors/bounded-failure-text';
 import {
   KAFKA_DEAD_LETTER_HEADERS,
+  KAFKA_RETRY_HEADERS,
   KAFKA_TRUNCATED_DEAD_LETTER_HEADERS,
 } from './kafka-consumer.constants';
 import { bytesOf, kafkaRecordBatchBytes } from './kafka-record-size';
@@ -21,13 +22,14 @@ export interface KafkaDeadLetterFacts {
 const BUS_HEADER_NAMES: ReadonlySet<string> = new Set([
   ...Object.values(KAFKA_DEAD_LETTER_HEADERS),
   ...Object.values(KAFKA_TRUNCATED_DEAD_LETTER_HEADERS),
+  ...Object.values(KAFKA_RETRY_HEADERS),
 ]);
 
 /**
  * The record published to the dead-letter topic: the original key and value bytes untouched
  * (the same key keeps related messages on one partition there too), the original headers, and
  * the `bus-*` headers saying why and from where. A `bus-*` header of the original, e.g. from a
- * message replayed out of a dead-letter topic, is replaced by this failure's.
+ * message replayed out of a dead-letter topic or a copy from the retry topic, is replaced by this failure's.
  */
 export function toKafkaDeadLetterRecord(
   message: KafkaMessage,

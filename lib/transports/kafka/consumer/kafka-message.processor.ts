@@ -17,6 +17,8 @@ import type { KafkaDeadLetterSink } from './kafka-dead-letter.publisher';
 import { toKafkaDeadLetterRecord } from './kafka-dead-letter-record';
 import { errorText } from './kafka-error-context';
 import { toKafkaInboundDelivery } from './kafka-inbound-delivery';
+import { toKafkaRetryRecord, type KafkaRecordOrigin } from './kafka-retry-record';
+import type { KafkaRetryTopicSink } from './kafka-retry-topic.publisher';
 
 /** A failed attempt that gets another: deliver the message again, as `attempt + 1`, after `delayMs`. */
 export interface KafkaRetryLater {
@@ -31,7 +33,17 @@ export interface KafkaRetryLater {
  * - a `KafkaRetryLater`: failed, to be tried again after a backoff; like `abandoned`, it and
  *   everything after it stay uncommitted meanwhile.
  */
-export type KafkaMessageSettlement = 'settled' | 'abandoned' | KafkaRetryLater;
+export type KafkaMessageSettlement = 'settled' | 'abandoned' | KafkaRetryLater | KafkaRetryCopying;
+
+/**
+ * `retryMode: 'retry-topic'`: a failed attempt whose copy is on its way to the retry topic. The
+ * partition may go on, but nothing from this message on may be committed until `copying` says
+ * `settled` (stored); a `KafkaRetryLater` there means it could not be stored and the retry is
+ * to be waited out in the partition, as in the blocking mode. Never rejects.
+ */
+export interface KafkaRetryCopying {
+  readonly copying: Promise<'settled' | KafkaRetryLater>;
+}
 
 /** What a delivery came to; a handler that broke the `DeliveryHandler` contract by throwing is a failed attempt. */
 type Outcome = DispatchOutcome;
@@ -45,6 +57,11 @@ export interface KafkaMessageProcessorOptions {
   readonly deadLetters: KafkaDeadLetterSink;
   readonly stats: KafkaConsumerStats;
   readonly logger: Pick<LoggerService, 'warn' | 'error'>;
+  /**
+   * With `retryMode: 'retry-topic'`: where a failed attempt that gets another is copied, so that
+   * its partition goes on. Without it, the caller waits out the retry (`KafkaRetryLater`).
+   */
+  readonly retryTopic?: { readonly topic: string; readonly sink: KafkaRetryTopicSink };
   /** Delay before publishing to the dead-letter topic again after try `attempt` failed. */
   readonly deadLetterBackoff?: (attempt: number) => number;
 }
@@ -79,15 +96,26 @@ export class KafkaMessageProcessor {
         backoffDelay(attempt, KAFKA_DEAD_LETTER_RETRY_INITIAL_MS, KAFKA_DEAD_LETTER_RETRY_MAX_MS));
   }
 
-  /** One delivery of `message`, its `attempt`-th in this process (1-based). */
+  /**
+   * One delivery of `message`, its `attempt`-th (1-based). `origin`, for a copy read back from
+   * the retry topic, is where the message first came in: the delivery, the dead letter and a
+   * further retry copy name those coordinates.
+   */
   async process(
     partition: number,
     message: KafkaMessage,
     halt: AbortSignal,
     attempt = 1,
+    origin?: KafkaRecordOrigin,
   ): Promise<KafkaMessageSettlement> {
     const { topic, stats, logger } = this.options;
-    const delivery = toKafkaInboundDelivery(topic, partition, message, attempt);
+    const delivery =
+      origin === undefined
+        ? toKafkaInboundDelivery(topic, partition, message, attempt)
+        : {
+            ...toKafkaInboundDelivery(origin.topic, origin.partition, message, attempt),
+            offset: origin.offset,
+          };
     const outcome = await this.invoke(delivery);
     // The hot path: a handled message costs no more than this test.
     if (outcome.status === 'handled') {
@@ -103,6 +131,8 @@ export class KafkaMessageProcessor {
         return 'settled';
       case 'retry':
         stats.retried += 1;
+        if (this.options.retryTopic !== undefined)
+          return { copying: this.copyToRetryTopic(delivery, message, settlement, outcome.message) };
         logger.warn(
           `Retrying ${describeDelivery(delivery, outcome.message)} in ${settlement.delayMs} ms: ${settlement.reason}`,
         );
@@ -117,6 +147,48 @@ export class KafkaMessageProcessor {
         // A Kafka consumer always has a dead-letter topic, so the policy never leaves one here.
         return this.deadLetter(delivery, message, settlement.reason, outcome.message, halt);
     }
+  }
+
+  /**
+   * Stores the retry copy of a failed attempt in the retry topic: `settled` once the broker has
+   * it. If it cannot be stored, the retry is waited out in the partition instead
+   * (`KafkaRetryLater`), as in the blocking mode: nothing is committed past a message that is
+   * not kept somewhere. Never rejects.
+   */
+  private async copyToRetryTopic(
+    delivery: InboundDelivery,
+    message: KafkaMessage,
+    settlement: { readonly delayMs: number; readonly reason: string },
+    parsed: MessageBusMessage | undefined,
+  ): Promise<'settled' | KafkaRetryLater> {
+    const { groupId, logger } = this.options;
+    const { topic: retryTopic, sink } = this.options.retryTopic as NonNullable<
+      KafkaMessageProcessorOptions['retryTopic']
+    >;
+    const { delayMs, reason } = settlement;
+    const failedAt = new Date();
+    const record = toKafkaRetryRecord(
+      message,
+      {
+        ...coordinatesOf(delivery),
+        groupId,
+        attempts: delivery.attempt,
+        reason,
+        failedAt,
+      },
+      new Date(failedAt.getTime() + delayMs),
+    );
+    const described = describeDelivery(delivery, parsed);
+    try {
+      await sink.publish(retryTopic, record);
+    } catch (error) {
+      logger.warn(
+        `Retrying ${described} in ${delayMs} ms in its partition, which waits for it: it could not be copied to retry topic ${retryTopic} (${errorText(error)}); ${reason}`,
+      );
+      return { attempt: delivery.attempt, delayMs };
+    }
+    logger.warn(`Retrying ${described} in ${delayMs} ms through ${retryTopic}: ${reason}`);
+    return 'settled';
   }
 
   /** Never rejects: a handler that throws (against the `DeliveryHandler` contract) is a failed attempt. */
@@ -136,13 +208,11 @@ export class KafkaMessageProcessor {
     parsed: MessageBusMessage | undefined,
     halt: AbortSignal,
   ): Promise<KafkaMessageSettlement> {
-    const { topic, groupId, deadLetterTopic, deadLetters, stats, logger } = this.options;
+    const { groupId, deadLetterTopic, deadLetters, stats, logger } = this.options;
     const described = describeDelivery(delivery, parsed);
     const record = toKafkaDeadLetterRecord(message, {
-      topic,
+      ...coordinatesOf(delivery),
       groupId,
-      partition: delivery.partition as number,
-      offset: message.offset,
       attempts: delivery.attempt,
       reason,
       failedAt: new Date(),
@@ -170,8 +240,8 @@ export class KafkaMessageProcessor {
         stats.deadLetterFailures += 1;
         logger.error(
           `Could not store ${described} in dead-letter topic ${deadLetterTopic}, which refuses it for good ` +
-            `(${errorText(result.notStored)}); moving on past it, the original stays at topic ${topic} ` +
-            `partition ${delivery.partition} offset ${message.offset}; gave up after ${after}: ${reason}`,
+            `(${errorText(result.notStored)}); moving on past it, the original stays at topic ${delivery.source} ` +
+            `partition ${delivery.partition} offset ${delivery.offset}; gave up after ${after}: ${reason}`,
         );
         return 'settled';
       }
@@ -186,4 +256,15 @@ export class KafkaMessageProcessor {
       if (halt.aborted || !(await abortableDelay(delayMs, halt))) return 'abandoned';
     }
   }
+}
+
+/** Where a delivery's message first came in (a retry copy's delivery names its origin). */
+function coordinatesOf(
+  delivery: InboundDelivery,
+): Pick<KafkaRecordOrigin, 'topic' | 'partition' | 'offset'> {
+  return {
+    topic: delivery.source,
+    partition: delivery.partition as number,
+    offset: delivery.offset as string,
+  };
 }
