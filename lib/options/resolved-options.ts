@@ -15,6 +15,7 @@ import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.inte
 import type { TransportName } from '../interfaces/transport-name';
 import type { ResolvedTokenVerification } from '../trust/resolve-token-verification';
 import type { ServiceTokenSource } from '../trust/service-token';
+import type { ResolvedTelemetry } from '../telemetry/telemetry-options.interface';
 
 export interface ResolvedSqsConsumer extends Required<
   Omit<
@@ -67,4 +68,6 @@ export interface ResolvedMessageBusOptions {
   /** The module's `verifyToken`, default false. */
   verifyToken: boolean;
   serviceToken?: ServiceTokenSource;
+  /** The module's `telemetry`; unset (options built by hand) means both signals on. */
+  telemetry?: ResolvedTelemetry;
 }

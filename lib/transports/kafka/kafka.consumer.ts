@@ -20,6 +20,7 @@ import { toKafkaJsPartitionAssigners } from './assigners/kafkajs-partition-assig
 import { toKafkaConsumerError } from './kafka-error-mapping';
 import { KafkaGroupMembership } from './kafka-group-membership';
 import type { KafkaClient } from './kafka.client';
+import { noteKafkaHighWatermark } from '../../telemetry/kafka-lag.registry';
 
 /**
  * One topic in one consumer group, run on kafkajs: batches are fetched per partition, the
@@ -208,6 +209,7 @@ export class KafkaConsumer implements RunningConsumer {
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     this.activeBatches += 1;
+    noteKafkaHighWatermark(this.subscription.groupId, this.subscription.topic, payload.batch.partition, payload.batch.highWatermark);
     try {
       await this.batches.process(payload, this.generation);
     } finally {

@@ -4,6 +4,7 @@ import { describeDelivery } from '../../dispatch/delivery-description';
 import { isUnauthenticated, type DispatchOutcome } from '../../dispatch/delivery-outcome';
 import type { InboundDelivery } from '../../dispatch/inbound-delivery.interface';
 import { decideSettlement } from '../../dispatch/settlement-policy';
+import { observeSettlement } from '../../telemetry/settlement-observation';
 import type {
   ConsumerState,
   ConsumerStatus,
@@ -151,6 +152,7 @@ export class MemoryConsumer implements RunningConsumer {
       attempt: entry.attempt,
       messageId: entry.messageId,
       ...(entry.key !== undefined ? { key: entry.key } : {}),
+      ...(entry.headers !== undefined ? { headers: entry.headers } : {}),
     };
     let outcome: DispatchOutcome;
     this.running.add(entry);
@@ -170,6 +172,7 @@ export class MemoryConsumer implements RunningConsumer {
       return;
     }
     const settlement = decideSettlement(outcome, entry.attempt, rules, this.state !== 'running');
+    observeSettlement(delivery, settlement);
     if (isUnauthenticated(outcome)) this.unauthenticated += 1;
     const record = (action: MemorySettlement['action']): MemorySettlement => ({
       messageId: entry.messageId,

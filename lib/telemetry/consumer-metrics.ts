@@ -1,0 +1,131 @@
+import type {
+  Attributes,
+  BatchObservableCallback,
+  Counter,
+  Histogram,
+  Meter,
+  ObservableGauge,
+} from '@opentelemetry/api';
+import type { RunningConsumer } from '../transports/transport.interface';
+import type { KafkaLagTable } from './kafka-lag.registry';
+import {
+  ATTR_DESTINATION_PARTITION_ID,
+  INSTRUMENTATION_NAME,
+  METRIC_DELIVERIES,
+  METRIC_IN_FLIGHT,
+  METRIC_KAFKA_LAG,
+  METRIC_PROCESS_DURATION,
+  METRIC_SQS_DEPTH,
+} from './messaging-attributes';
+import type { OpenTelemetryApi } from './opentelemetry-api.loader';
+import type { SqsDepthSampler } from './sqs-depth.sampler';
+
+/** The instruments, created once per meter (an app may be created again in the same process). */
+export interface DeliveryInstruments {
+  readonly deliveries: Counter;
+  readonly duration: Histogram;
+  readonly inFlight: ObservableGauge;
+  readonly kafkaLag: ObservableGauge;
+  readonly sqsDepth: ObservableGauge;
+}
+
+const instrumentsByMeter = new WeakMap<Meter, DeliveryInstruments>();
+
+function instrumentsOf(meter: Meter): DeliveryInstruments {
+  let instruments = instrumentsByMeter.get(meter);
+  if (instruments === undefined) {
+    instruments = {
+      deliveries: meter.createCounter(METRIC_DELIVERIES, {
+        description: 'Deliveries settled, by what the consumer did (messaging.bus.outcome) and why',
+        unit: '{delivery}',
+      }),
+      duration: meter.createHistogram(METRIC_PROCESS_DURATION, {
+        description: 'Time from receiving a delivery to its outcome: parse, checks and handlers',
+        unit: 's',
+      }),
+      inFlight: meter.createObservableGauge(METRIC_IN_FLIGHT, {
+        description: 'Deliveries a consumer holds: being handled or waiting to settle',
+        unit: '{delivery}',
+      }),
+      kafkaLag: meter.createObservableGauge(METRIC_KAFKA_LAG, {
+        description:
+          "Messages behind per partition: the high watermark of the consumer's last fetch minus its last settled offset + 1",
+        unit: '{message}',
+      }),
+      sqsDepth: meter.createObservableGauge(METRIC_SQS_DEPTH, {
+        description:
+          'Approximate messages in an SQS queue (state visible or in_flight), sampled with GetQueueAttributes',
+        unit: '{message}',
+      }),
+    };
+    instrumentsByMeter.set(meter, instruments);
+  }
+  return instruments;
+}
+
+interface WatchedConsumer {
+  readonly running: RunningConsumer;
+  readonly attributes: Attributes;
+  readonly lag?: KafkaLagTable;
+  readonly depth?: SqsDepthSampler;
+  readonly release?: () => void;
+}
+
+/**
+ * The metrics of the consumers one app started: the counter and histogram that the delivery
+ * observers record into, and the gauges read at collection time (in-flight from each consumer's
+ * `status()`, Kafka lag from its lag table, SQS depth from its sampler). The gauges' callback is
+ * removed once every watched consumer has stopped.
+ */
+export class ConsumerMetrics {
+  readonly instruments: DeliveryInstruments;
+  private readonly meter: Meter;
+  private readonly watched: WatchedConsumer[] = [];
+  private registered = false;
+  private readonly collect: BatchObservableCallback = async (result) => {
+    const live = this.watched.filter((c) => c.running.status().state !== 'stopped');
+    if (live.length === 0 && this.watched.length > 0) {
+      this.close();
+      return;
+    }
+    const { inFlight, kafkaLag, sqsDepth } = this.instruments;
+    await Promise.all(
+      live.map(async (consumer) => {
+        result.observe(inFlight, consumer.running.status().inFlight, consumer.attributes);
+        for (const { partition, lag } of consumer.lag?.lags() ?? []) {
+          result.observe(kafkaLag, lag, {
+            ...consumer.attributes,
+            [ATTR_DESTINATION_PARTITION_ID]: String(partition),
+          });
+        }
+        const depth = await consumer.depth?.current();
+        if (depth !== undefined) {
+          result.observe(sqsDepth, depth.visible, { ...consumer.attributes, state: 'visible' });
+          result.observe(sqsDepth, depth.inFlight, { ...consumer.attributes, state: 'in_flight' });
+        }
+      }),
+    );
+  };
+
+  constructor(api: OpenTelemetryApi) {
+    this.meter = api.metrics.getMeter(INSTRUMENTATION_NAME);
+    this.instruments = instrumentsOf(this.meter);
+  }
+
+  watch(consumer: WatchedConsumer): void {
+    this.watched.push(consumer);
+    if (this.registered) return;
+    this.registered = true;
+    const { inFlight, kafkaLag, sqsDepth } = this.instruments;
+    this.meter.addBatchObservableCallback(this.collect, [inFlight, kafkaLag, sqsDepth]);
+  }
+
+  /** Stops the gauges; called when every consumer has stopped, or when starting them failed. */
+  close(): void {
+    for (const consumer of this.watched.splice(0)) consumer.release?.();
+    if (!this.registered) return;
+    this.registered = false;
+    const { inFlight, kafkaLag, sqsDepth } = this.instruments;
+    this.meter.removeBatchObservableCallback(this.collect, [inFlight, kafkaLag, sqsDepth]);
+  }
+}
