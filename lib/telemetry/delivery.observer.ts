@@ -98,8 +98,10 @@ export class DeliveryObserver {
           delivery.headers === undefined
             ? api.ROOT_CONTEXT
             : api.propagation.extract(api.ROOT_CONTEXT, delivery.headers, HEADER_GETTER);
-        const creation = delivery.headers === undefined ? undefined : api.trace.getSpanContext(parent);
-        const links: Link[] | undefined = creation === undefined ? undefined : [{ context: creation }];
+        const creation =
+          delivery.headers === undefined ? undefined : api.trace.getSpanContext(parent);
+        const links: Link[] | undefined =
+          creation === undefined ? undefined : [{ context: creation }];
         span = this.tracer.startSpan(
           this.spanName,
           links === undefined ? this.spanOptions : { ...this.spanOptions, links },
@@ -115,7 +117,9 @@ export class DeliveryObserver {
       // Against the DeliveryHandler contract; the consumer treats it as a failed attempt.
       const failed: DispatchOutcome = { status: 'failed', error };
       const finishing = span;
-      awaitSettlement(delivery, (settlement) => this.finish(delivery, failed, settlement, finishing));
+      awaitSettlement(delivery, (settlement) =>
+        this.finish(delivery, failed, settlement, finishing),
+      );
       throw error;
     }
     if (this.instruments !== undefined)
@@ -129,7 +133,9 @@ export class DeliveryObserver {
     } else {
       const settled = outcome;
       const finishing = span;
-      awaitSettlement(delivery, (settlement) => this.finish(delivery, settled, settlement, finishing));
+      awaitSettlement(delivery, (settlement) =>
+        this.finish(delivery, settled, settlement, finishing),
+      );
     }
     return outcome;
   }

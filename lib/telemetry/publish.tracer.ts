@@ -92,10 +92,7 @@ export class PublishTracer {
     const added = Object.keys(carrier);
     if (added.length === 0) return options;
     const own = options.headers ?? {};
-    if (
-      transport === 'sqs' &&
-      Object.keys({ ...own, ...carrier }).length > SQS_MAX_ATTRIBUTES
-    ) {
+    if (transport === 'sqs' && Object.keys({ ...own, ...carrier }).length > SQS_MAX_ATTRIBUTES) {
       if (!this.warnedFull) {
         this.warnedFull = true;
         this.logger.warn(
