@@ -61,10 +61,8 @@ export function registerKafkaLagTable(
  * consumer. A no-op (one `size` check) while no table is registered, i.e. without metrics.
  */
 export function noteKafkaHighWatermark(
-  groupId: string,
-  topic: string,
-  partition: number,
-  highWatermark: string,
+  { groupId, topic }: { readonly groupId: string; readonly topic: string },
+  { partition, highWatermark }: { readonly partition: number; readonly highWatermark: string },
 ): void {
   if (tables.size === 0) return;
   const set = tables.get(keyOf(groupId, topic));

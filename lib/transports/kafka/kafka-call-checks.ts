@@ -46,10 +46,7 @@ export function toKey(key: unknown, argument: string): string | null {
 }
 
 /** Record headers as kafkajs sends them: string values only (sent as UTF-8); none is `undefined`. */
-export function toHeaders(
-  headers: unknown,
-  argument: string,
-): Record<string, string> | undefined {
+export function toHeaders(headers: unknown, argument: string): Record<string, string> | undefined {
   if (headers === undefined || headers === null) return undefined;
   if (typeof headers !== 'object' || Array.isArray(headers)) {
     throw new KafkaInvalidArgumentError(

@@ -209,7 +209,7 @@ export class KafkaConsumer implements RunningConsumer {
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     this.activeBatches += 1;
-    noteKafkaHighWatermark(this.subscription.groupId, this.subscription.topic, payload.batch.partition, payload.batch.highWatermark);
+    noteKafkaHighWatermark(this.subscription, payload.batch);
     try {
       await this.batches.process(payload, this.generation);
     } finally {
