@@ -42,6 +42,12 @@ function instrumentsOf(meter: Meter): DeliveryInstruments {
       duration: meter.createHistogram(METRIC_PROCESS_DURATION, {
         description: 'Time from receiving a delivery to its outcome: parse, checks and handlers',
         unit: 's',
+        // The conventions' boundaries for durations in seconds; the SDK's default ones are for milliseconds.
+        advice: {
+          explicitBucketBoundaries: [
+            0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+          ],
+        },
       }),
       inFlight: meter.createObservableGauge(METRIC_IN_FLIGHT, {
         description: 'Deliveries a consumer holds: being handled or waiting to settle',
