@@ -1,12 +1,14 @@
 import type {
   Attributes,
   BatchObservableCallback,
-  Counter,
   Histogram,
   Meter,
+  Observable,
+  ObservableCounter,
   ObservableGauge,
 } from '@opentelemetry/api';
 import type { RunningConsumer } from '../transports/transport.interface';
+import type { DeliveryCount } from './delivery.observer';
 import type { KafkaLagTable } from './kafka-lag.registry';
 import {
   ATTR_DESTINATION_PARTITION_ID,
@@ -22,7 +24,7 @@ import type { SqsDepthSampler } from './sqs-depth.sampler';
 
 /** The instruments, created once per meter (an app may be created again in the same process). */
 export interface DeliveryInstruments {
-  readonly deliveries: Counter;
+  readonly deliveries: ObservableCounter;
   readonly duration: Histogram;
   readonly inFlight: ObservableGauge;
   readonly kafkaLag: ObservableGauge;
@@ -35,7 +37,7 @@ function instrumentsOf(meter: Meter): DeliveryInstruments {
   let instruments = instrumentsByMeter.get(meter);
   if (instruments === undefined) {
     instruments = {
-      deliveries: meter.createCounter(METRIC_DELIVERIES, {
+      deliveries: meter.createObservableCounter(METRIC_DELIVERIES, {
         description: 'Deliveries settled, by what the consumer did (messaging.bus.outcome) and why',
         unit: '{delivery}',
       }),
@@ -72,6 +74,8 @@ function instrumentsOf(meter: Meter): DeliveryInstruments {
 interface WatchedConsumer {
   readonly running: RunningConsumer;
   readonly attributes: Attributes;
+  /** The consumer's delivery counts, by outcome and reason. */
+  readonly counts: ReadonlyMap<string, DeliveryCount>;
   readonly lag?: KafkaLagTable;
   readonly depth?: SqsDepthSampler;
   readonly release?: () => void;
@@ -85,7 +89,7 @@ interface WatchedConsumer {
  */
 export class ConsumerMetrics {
   readonly instruments: DeliveryInstruments;
-  private readonly meter: Meter;
+  readonly meter: Meter;
   private readonly watched: WatchedConsumer[] = [];
   private registered = false;
   private readonly collect: BatchObservableCallback = async (result) => {
@@ -94,9 +98,11 @@ export class ConsumerMetrics {
       this.close();
       return;
     }
-    const { inFlight, kafkaLag, sqsDepth } = this.instruments;
+    const { deliveries, inFlight, kafkaLag, sqsDepth } = this.instruments;
     await Promise.all(
       live.map(async (consumer) => {
+        for (const { attributes, value } of consumer.counts.values())
+          result.observe(deliveries, value, attributes);
         result.observe(inFlight, consumer.running.status().inFlight, consumer.attributes);
         for (const { partition, lag } of consumer.lag?.lags() ?? []) {
           result.observe(kafkaLag, lag, {
@@ -122,8 +128,7 @@ export class ConsumerMetrics {
     this.watched.push(consumer);
     if (this.registered) return;
     this.registered = true;
-    const { inFlight, kafkaLag, sqsDepth } = this.instruments;
-    this.meter.addBatchObservableCallback(this.collect, [inFlight, kafkaLag, sqsDepth]);
+    this.meter.addBatchObservableCallback(this.collect, this.observables());
   }
 
   /** Stops the gauges; called when every consumer has stopped, or when starting them failed. */
@@ -131,7 +136,11 @@ export class ConsumerMetrics {
     for (const consumer of this.watched.splice(0)) consumer.release?.();
     if (!this.registered) return;
     this.registered = false;
-    const { inFlight, kafkaLag, sqsDepth } = this.instruments;
-    this.meter.removeBatchObservableCallback(this.collect, [inFlight, kafkaLag, sqsDepth]);
+    this.meter.removeBatchObservableCallback(this.collect, this.observables());
+  }
+
+  private observables(): Observable[] {
+    const { deliveries, inFlight, kafkaLag, sqsDepth } = this.instruments;
+    return [deliveries, inFlight, kafkaLag, sqsDepth];
   }
 }

@@ -5,6 +5,7 @@ import { KafkaLagTable, registerKafkaLagTable } from './kafka-lag.registry';
 import { INSTRUMENTATION_NAME } from './messaging-attributes';
 import { loadOpenTelemetryApi, type OpenTelemetryApi } from './opentelemetry-api.loader';
 import { DEFAULT_TELEMETRY } from './resolve-telemetry';
+import { SdkPresence } from './sdk-presence';
 import { SqsDepthSampler, type SqsDepthProbe } from './sqs-depth.sampler';
 import type { ResolvedTelemetry } from './telemetry-options.interface';
 
@@ -26,12 +27,18 @@ export interface ObservedHandler {
  */
 export class ConsumerTelemetry {
   private readonly metrics?: ConsumerMetrics;
+  private readonly sdk: SdkPresence;
 
   private constructor(
     private readonly api: OpenTelemetryApi,
     private readonly settings: ResolvedTelemetry,
   ) {
-    if (settings.metrics) this.metrics = new ConsumerMetrics(api);
+    this.sdk = new SdkPresence(api);
+    if (settings.metrics) {
+      const metrics = new ConsumerMetrics(api);
+      // No meter provider registered by now: every instrument would be a no-op, so none is fed.
+      if (!this.sdk.isNoopMeter(metrics.meter)) this.metrics = metrics;
+    }
   }
 
   static create(settings: ResolvedTelemetry | undefined): ConsumerTelemetry | undefined {
@@ -42,7 +49,7 @@ export class ConsumerTelemetry {
   }
 
   observe(consumer: TelemetryConsumer, handler: DeliveryHandler): ObservedHandler {
-    const { api, settings, metrics } = this;
+    const { api, settings, metrics, sdk } = this;
     const lag =
       metrics !== undefined && consumer.transport === 'kafka' && consumer.group !== undefined
         ? new KafkaLagTable()
@@ -57,6 +64,7 @@ export class ConsumerTelemetry {
       metrics?.instruments,
       consumer,
       lag,
+      sdk,
     );
     const depth =
       metrics !== undefined && consumer.depth !== undefined
@@ -65,7 +73,14 @@ export class ConsumerTelemetry {
     return {
       handler: observer.wrap(handler),
       started: (running) =>
-        metrics?.watch({ running, attributes: observer.attributes, lag, depth, release }),
+        metrics?.watch({
+          running,
+          attributes: observer.attributes,
+          counts: observer.counts,
+          lag,
+          depth,
+          release,
+        }),
     };
   }
 

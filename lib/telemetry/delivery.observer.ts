@@ -25,6 +25,7 @@ import {
   MESSAGING_SYSTEMS,
 } from './messaging-attributes';
 import type { OpenTelemetryApi } from './opentelemetry-api.loader';
+import type { SdkPresence } from './sdk-presence';
 import { awaitSettlement } from './settlement-observation';
 
 /** The consumer a delivery observer watches. */
@@ -34,6 +35,12 @@ export interface ObservedConsumer {
   readonly destination: string;
   /** Kafka consumer group (the memory bus's group for Kafka consumers). */
   readonly group?: string;
+}
+
+/** One series of the deliveries counter. */
+export interface DeliveryCount {
+  readonly attributes: Attributes;
+  value: number;
 }
 
 const ACKNOWLEDGED: Settlement = Object.freeze({ action: 'acknowledge' });
@@ -52,7 +59,8 @@ export class DeliveryObserver {
   readonly attributes: Attributes;
   private readonly spanName: string;
   private readonly spanOptions: SpanOptions;
-  private readonly countAttributes = new Map<string, Attributes>();
+  /** Deliveries by outcome and reason, read by the metrics at collection time. */
+  readonly counts = new Map<string, DeliveryCount>();
 
   constructor(
     private readonly api: OpenTelemetryApi,
@@ -60,6 +68,7 @@ export class DeliveryObserver {
     private readonly instruments: DeliveryInstruments | undefined,
     consumer: ObservedConsumer,
     private readonly lag: KafkaLagTable | undefined,
+    private readonly sdk: SdkPresence,
   ) {
     this.attributes = Object.freeze({
       [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEMS[consumer.transport],
@@ -79,7 +88,15 @@ export class DeliveryObserver {
 
   /** `handler` with this stage around it. */
   wrap(handler: DeliveryHandler): DeliveryHandler {
-    return (delivery) => this.observe(delivery, handler);
+    // Without an SDK the stage is one check per delivery: no span, no clock, no extra promise.
+    return (delivery) =>
+      this.instruments !== undefined || this.tracing()
+        ? this.observe(delivery, handler)
+        : handler(delivery);
+  }
+
+  private tracing(): boolean {
+    return this.tracer !== undefined && this.sdk.hasTracerProvider();
   }
 
   private async observe(
@@ -90,7 +107,7 @@ export class DeliveryObserver {
     let span: Span | undefined;
     let outcome: DispatchOutcome;
     try {
-      if (this.tracer === undefined) {
+      if (this.tracer === undefined || !this.tracing()) {
         outcome = await handler(delivery);
       } else {
         const { api } = this;
@@ -148,7 +165,8 @@ export class DeliveryObserver {
   ): void {
     const label = outcomeLabel(outcome, settlement);
     const reason = reasonOf(outcome);
-    this.instruments?.deliveries.add(1, this.countAttributesOf(label, reason));
+    // A plain increment: the SDK's Counter.add hashes the attributes on every call.
+    if (this.instruments !== undefined) this.countOf(label, reason).value += 1;
     if (
       this.lag !== undefined &&
       delivery.partition !== undefined &&
@@ -172,18 +190,19 @@ export class DeliveryObserver {
     span.end();
   }
 
-  private countAttributesOf(label: string, reason: string | undefined): Attributes {
+  private countOf(label: string, reason: string | undefined): DeliveryCount {
     const key = reason === undefined ? label : `${label}|${reason}`;
-    let attributes = this.countAttributes.get(key);
-    if (attributes === undefined) {
-      attributes = Object.freeze({
+    let count = this.counts.get(key);
+    if (count === undefined) {
+      const attributes = Object.freeze({
         ...this.attributes,
         [ATTR_BUS_OUTCOME]: label,
         ...(reason === undefined ? {} : { [ATTR_BUS_REASON]: reason }),
       });
-      this.countAttributes.set(key, attributes);
+      count = { attributes, value: 0 };
+      this.counts.set(key, count);
     }
-    return attributes;
+    return count;
   }
 }
 

@@ -19,6 +19,7 @@ import {
   MESSAGING_SYSTEMS,
 } from './messaging-attributes';
 import { loadOpenTelemetryApi, type OpenTelemetryApi } from './opentelemetry-api.loader';
+import { SdkPresence } from './sdk-presence';
 import type { ResolvedTelemetry } from './telemetry-options.interface';
 
 /** SQS allows at most this many message attributes; trace context never pushes a publish over it. */
@@ -34,11 +35,13 @@ const SQS_MAX_ATTRIBUTES = 10;
 export class PublishTracer {
   private readonly logger = new Logger(PublishTracer.name);
   private readonly api?: OpenTelemetryApi;
+  private readonly sdk?: SdkPresence;
   private tracer?: Tracer;
   private warnedFull = false;
 
   constructor(telemetry: ResolvedTelemetry | undefined) {
     if (telemetry?.tracing !== false) this.api = loadOpenTelemetryApi();
+    if (this.api !== undefined) this.sdk = new SdkPresence(this.api);
   }
 
   async publish(
@@ -49,7 +52,7 @@ export class PublishTracer {
     send: (options: PublishOptions) => Promise<PublishReceipt>,
   ): Promise<PublishReceipt> {
     const api = this.api;
-    if (api === undefined) return send(options);
+    if (api === undefined || !this.sdk?.hasTracerProvider()) return send(options);
     this.tracer ??= api.trace.getTracer(INSTRUMENTATION_NAME);
     const span = this.tracer.startSpan(`send ${destination}`, {
       kind: api.SpanKind.PRODUCER,
