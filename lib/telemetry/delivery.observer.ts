@@ -7,23 +7,7 @@ import type { DeliveryHandler } from '../transports/transport.interface';
 import type { DeliveryInstruments } from './consumer-metrics';
 import { HEADER_GETTER } from './header-carrier';
 import type { KafkaLagTable } from './kafka-lag.registry';
-import {
-  ATTR_BUS_ATTEMPT,
-  ATTR_BUS_MESSAGE_TYPE,
-  ATTR_BUS_OUTCOME,
-  ATTR_BUS_REASON,
-  ATTR_CONSUMER_GROUP,
-  ATTR_DESTINATION_NAME,
-  ATTR_DESTINATION_PARTITION_ID,
-  ATTR_ERROR_TYPE,
-  ATTR_KAFKA_MESSAGE_KEY,
-  ATTR_KAFKA_OFFSET,
-  ATTR_MESSAGE_ID,
-  ATTR_MESSAGING_SYSTEM,
-  ATTR_OPERATION_NAME,
-  ATTR_OPERATION_TYPE,
-  MESSAGING_SYSTEMS,
-} from './messaging-attributes';
+import * as semconv from './messaging-attributes';
 import type { OpenTelemetryApi } from './opentelemetry-api.loader';
 import type { SdkPresence } from './sdk-presence';
 import { awaitSettlement } from './settlement-observation';
@@ -71,17 +55,17 @@ export class DeliveryObserver {
     private readonly sdk: SdkPresence,
   ) {
     this.attributes = Object.freeze({
-      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEMS[consumer.transport],
-      [ATTR_DESTINATION_NAME]: consumer.destination,
-      ...(consumer.group === undefined ? {} : { [ATTR_CONSUMER_GROUP]: consumer.group }),
+      [semconv.ATTR_MESSAGING_SYSTEM]: semconv.MESSAGING_SYSTEMS[consumer.transport],
+      [semconv.ATTR_DESTINATION_NAME]: consumer.destination,
+      ...(consumer.group === undefined ? {} : { [semconv.ATTR_CONSUMER_GROUP]: consumer.group }),
     });
     this.spanName = `process ${consumer.destination}`;
     this.spanOptions = {
       kind: api.SpanKind.CONSUMER,
       attributes: {
         ...this.attributes,
-        [ATTR_OPERATION_TYPE]: 'process',
-        [ATTR_OPERATION_NAME]: 'process',
+        [semconv.ATTR_OPERATION_TYPE]: 'process',
+        [semconv.ATTR_OPERATION_NAME]: 'process',
       },
     };
   }
@@ -177,12 +161,12 @@ export class DeliveryObserver {
     }
     if (span === undefined) return;
     if (span.isRecording()) {
-      span.setAttribute(ATTR_BUS_OUTCOME, label);
+      span.setAttribute(semconv.ATTR_BUS_OUTCOME, label);
       if (outcome.message !== undefined)
-        span.setAttribute(ATTR_BUS_MESSAGE_TYPE, outcome.message.type);
+        span.setAttribute(semconv.ATTR_BUS_MESSAGE_TYPE, outcome.message.type);
       if (reason !== undefined && (outcome.status === 'failed' || outcome.status === 'rejected')) {
-        span.setAttribute(ATTR_BUS_REASON, reason);
-        span.setAttribute(ATTR_ERROR_TYPE, reason);
+        span.setAttribute(semconv.ATTR_BUS_REASON, reason);
+        span.setAttribute(semconv.ATTR_ERROR_TYPE, reason);
         // The reason and the error's bounded message: never field values or the token.
         span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: describeFailure(outcome) });
       }
@@ -196,8 +180,8 @@ export class DeliveryObserver {
     if (count === undefined) {
       const attributes = Object.freeze({
         ...this.attributes,
-        [ATTR_BUS_OUTCOME]: label,
-        ...(reason === undefined ? {} : { [ATTR_BUS_REASON]: reason }),
+        [semconv.ATTR_BUS_OUTCOME]: label,
+        ...(reason === undefined ? {} : { [semconv.ATTR_BUS_REASON]: reason }),
       });
       count = { attributes, value: 0 };
       this.counts.set(key, count);
@@ -208,13 +192,15 @@ export class DeliveryObserver {
 
 /** The per-delivery attributes, set only on a recording span. */
 function describeDelivery(span: Span, delivery: InboundDelivery): void {
-  span.setAttribute(ATTR_BUS_ATTEMPT, delivery.attempt);
-  if (delivery.messageId !== undefined) span.setAttribute(ATTR_MESSAGE_ID, delivery.messageId);
+  span.setAttribute(semconv.ATTR_BUS_ATTEMPT, delivery.attempt);
+  if (delivery.messageId !== undefined)
+    span.setAttribute(semconv.ATTR_MESSAGE_ID, delivery.messageId);
   if (delivery.partition !== undefined)
-    span.setAttribute(ATTR_DESTINATION_PARTITION_ID, String(delivery.partition));
-  if (delivery.offset !== undefined) span.setAttribute(ATTR_KAFKA_OFFSET, Number(delivery.offset));
+    span.setAttribute(semconv.ATTR_DESTINATION_PARTITION_ID, String(delivery.partition));
+  if (delivery.offset !== undefined)
+    span.setAttribute(semconv.ATTR_KAFKA_OFFSET, Number(delivery.offset));
   if (delivery.key !== undefined && delivery.transport === 'kafka')
-    span.setAttribute(ATTR_KAFKA_MESSAGE_KEY, delivery.key);
+    span.setAttribute(semconv.ATTR_KAFKA_MESSAGE_KEY, delivery.key);
 }
 
 /** What the consumer did with the delivery, as `messaging.bus.outcome` says it. */

@@ -4,20 +4,7 @@ import { boundFailureText } from '../errors/bounded-failure-text';
 import type { TransportName } from '../interfaces/transport-name';
 import type { PublishOptions, PublishReceipt } from '../transports/transport.interface';
 import { HEADER_SETTER } from './header-carrier';
-import {
-  ATTR_BUS_MESSAGE_TYPE,
-  ATTR_DESTINATION_NAME,
-  ATTR_DESTINATION_PARTITION_ID,
-  ATTR_ERROR_TYPE,
-  ATTR_KAFKA_MESSAGE_KEY,
-  ATTR_KAFKA_OFFSET,
-  ATTR_MESSAGE_ID,
-  ATTR_MESSAGING_SYSTEM,
-  ATTR_OPERATION_NAME,
-  ATTR_OPERATION_TYPE,
-  INSTRUMENTATION_NAME,
-  MESSAGING_SYSTEMS,
-} from './messaging-attributes';
+import * as semconv from './messaging-attributes';
 import { loadOpenTelemetryApi, type OpenTelemetryApi } from './opentelemetry-api.loader';
 import { SdkPresence } from './sdk-presence';
 import type { ResolvedTelemetry } from './telemetry-options.interface';
@@ -53,17 +40,17 @@ export class PublishTracer {
   ): Promise<PublishReceipt> {
     const api = this.api;
     if (api === undefined || !this.sdk?.hasTracerProvider()) return send(options);
-    this.tracer ??= api.trace.getTracer(INSTRUMENTATION_NAME);
+    this.tracer ??= api.trace.getTracer(semconv.INSTRUMENTATION_NAME);
     const span = this.tracer.startSpan(`send ${destination}`, {
       kind: api.SpanKind.PRODUCER,
       attributes: {
-        [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEMS[transport],
-        [ATTR_DESTINATION_NAME]: destination,
-        [ATTR_OPERATION_TYPE]: 'send',
-        [ATTR_OPERATION_NAME]: 'send',
-        [ATTR_BUS_MESSAGE_TYPE]: messageType,
+        [semconv.ATTR_MESSAGING_SYSTEM]: semconv.MESSAGING_SYSTEMS[transport],
+        [semconv.ATTR_DESTINATION_NAME]: destination,
+        [semconv.ATTR_OPERATION_TYPE]: 'send',
+        [semconv.ATTR_OPERATION_NAME]: 'send',
+        [semconv.ATTR_BUS_MESSAGE_TYPE]: messageType,
         ...(transport === 'kafka' && options.key !== undefined
-          ? { [ATTR_KAFKA_MESSAGE_KEY]: options.key }
+          ? { [semconv.ATTR_KAFKA_MESSAGE_KEY]: options.key }
           : {}),
       },
     });
@@ -74,7 +61,7 @@ export class PublishTracer {
       return receipt;
     } catch (error) {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      span.setAttribute(ATTR_ERROR_TYPE, error instanceof Error ? error.name : 'Error');
+      span.setAttribute(semconv.ATTR_ERROR_TYPE, error instanceof Error ? error.name : 'Error');
       span.setStatus({ code: api.SpanStatusCode.ERROR, message: boundFailureText(text) });
       throw error;
     } finally {
@@ -110,8 +97,10 @@ export class PublishTracer {
 }
 
 function recordReceipt(span: Span, receipt: PublishReceipt): void {
-  if (receipt.messageId !== undefined) span.setAttribute(ATTR_MESSAGE_ID, receipt.messageId);
+  if (receipt.messageId !== undefined)
+    span.setAttribute(semconv.ATTR_MESSAGE_ID, receipt.messageId);
   if (receipt.partition !== undefined)
-    span.setAttribute(ATTR_DESTINATION_PARTITION_ID, String(receipt.partition));
-  if (receipt.offset !== undefined) span.setAttribute(ATTR_KAFKA_OFFSET, Number(receipt.offset));
+    span.setAttribute(semconv.ATTR_DESTINATION_PARTITION_ID, String(receipt.partition));
+  if (receipt.offset !== undefined)
+    span.setAttribute(semconv.ATTR_KAFKA_OFFSET, Number(receipt.offset));
 }
