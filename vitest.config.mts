@@ -10,6 +10,8 @@ const shared: UserWorkspaceConfig = {
   resolve: {
     alias: [
       { find: /^nestjs-message-bus\/testing$/, replacement: fromRoot('./lib/testing/index.ts') },
+      { find: /^nestjs-message-bus\/health$/, replacement: fromRoot('./lib/health/index.ts') },
+      { find: /^nestjs-message-bus\/redrive$/, replacement: fromRoot('./lib/redrive/index.ts') },
       { find: /^nestjs-message-bus$/, replacement: fromRoot('./lib/index.ts') },
     ],
   },

@@ -1,6 +1,7 @@
 // Errors
 export { MessageBusError } from './errors/message-bus.error';
 export { MessageBusConfigurationError } from './errors/message-bus-configuration.error';
+export { MissingOptionalPackageError } from './errors/missing-optional-package.error';
 export { MessageValidationError, type MessageFieldIssue } from './errors/message-validation.error';
 export { UnknownMessageTypeError } from './errors/unknown-message-type.error';
 export { ReadOnlyMessageTypeRegistryError } from './errors/read-only-message-type-registry.error';
@@ -77,6 +78,7 @@ export type {
   ConsumerFailureBehaviour,
   MessageBusModuleOptions,
 } from './interfaces/message-bus-module-options.interface';
+export type { StartupPolicy } from './interfaces/startup-policy';
 export type {
   ConsumersOptions,
   KafkaConsumerOptions,
@@ -89,7 +91,11 @@ export {
   type BuildMessageOptions,
   type PublisherPublishOptions,
 } from './publisher/message-bus.publisher';
+export { MessageBusConsumers } from './runtime/message-bus-consumers';
+export type { ManagedConsumer } from './runtime/managed-consumer';
 export { ConsumerOrchestrator } from './runtime/consumer.orchestrator';
+export { UnknownConsumerError } from './errors/unknown-consumer.error';
+export { ConsumptionDisabledError } from './errors/consumption-disabled.error';
 
 export { MessageBusServer, type MessageBusServerClients } from './microservices/message-bus.server';
 export { MessageBusClientProxy } from './microservices/message-bus.client-proxy';
@@ -159,6 +165,7 @@ export type {
 export type {
   SqsReceiveOptions,
   SqsReceiveManyOptions,
+  SqsReceiveAttributeNames,
 } from './transports/sqs/sqs-receive-options.interface';
 export type {
   SqsReceivedMessage,
@@ -182,6 +189,7 @@ export { SqsBatchError } from './transports/sqs/errors/sqs-batch.error';
 export { SqsInvalidArgumentError } from './transports/sqs/errors/sqs-invalid-argument.error';
 export { SqsClientClosedError } from './transports/sqs/errors/sqs-client-closed.error';
 export { SqsConsumerFailedError } from './transports/sqs/errors/sqs-consumer-failed.error';
+export { SqsCredentialsMissingError } from './transports/sqs/errors/sqs-credentials-missing.error';
 export { SQS_DEAD_LETTER_ATTRIBUTES } from './transports/sqs/consumer/sqs-consumer.constants';
 export type { JsonValue } from './message/untrusted-json';
 

@@ -30,7 +30,7 @@ import { resolveModuleOptions } from './options/resolve-module-options';
 import type { ResolvedMessageBusOptions } from './options/resolved-options';
 import { MessageBusClientProxy } from './microservices/message-bus.client-proxy';
 import { MessageBusPublisher } from './publisher/message-bus.publisher';
-import { ConsumerOrchestrator } from './runtime/consumer.orchestrator';
+import { MessageBusConsumers } from './runtime/message-bus-consumers';
 import { KafkaClient } from './transports/kafka/kafka.client';
 import { MessageTransports } from './transports/message-transports';
 import { SqsClient } from './transports/sqs/sqs.client';
@@ -77,7 +77,7 @@ const providers: Provider[] = [
     useFactory: (publisher: MessageBusPublisher, registry: MessageTypeRegistry) =>
       new MessageBusClientProxy(publisher, registry),
   },
-  ConsumerOrchestrator,
+  MessageBusConsumers,
 ];
 
 /**
@@ -94,7 +94,7 @@ const providers: Provider[] = [
     MessageBusPublisher,
     MessageBusClientProxy,
     MessageTypeRegistry,
-    ConsumerOrchestrator,
+    MessageBusConsumers,
     MESSAGE_BUS_RESOLVED_OPTIONS,
   ],
 })
@@ -148,7 +148,7 @@ export class MessageBusModule
     }
   }
 
-  /** Clients close after the consumers have stopped (ConsumerOrchestrator's shutdown hooks). */
+  /** Clients close after the consumers have stopped (MessageBusConsumers' shutdown hooks). */
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.sqsClient?.close(), this.kafkaClient?.close()]);
   }

@@ -8,7 +8,8 @@ import {
 import type { Module } from '@nestjs/core/injector/module';
 import { UnresolvedEnhancerError, type EnhancerKind } from '../errors/unresolved-enhancer.error';
 
-const ENHANCER_METADATA: ReadonlyArray<readonly [string, EnhancerKind]> = [
+/** The metadata keys of the four enhancer kinds, as Nest's decorators record them. */
+export const ENHANCER_METADATA: ReadonlyArray<readonly [string, EnhancerKind]> = [
   [GUARDS_METADATA, 'guard'],
   [INTERCEPTORS_METADATA, 'interceptor'],
   [PIPES_METADATA, 'pipe'],

@@ -5,7 +5,12 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { MessageBusParamsFactory } from '../dispatch/message-bus-params.factory';
 import { RequestScopedHandlerError } from '../errors/request-scoped-handler.error';
 import { MESSAGE_BUS_CONTEXT_TYPE } from '../message-bus.constants';
-import { toHandlerInvocation, type NestHandlerCall } from '../dispatch/handler-invocation';
+import {
+  toHandlerInvocation,
+  type HandlerInvocation,
+  type NestHandlerCall,
+} from '../dispatch/handler-invocation';
+import { directHandlerCall } from './direct-handler-call';
 import { assertEnhancersResolve } from './enhancer-resolution';
 import { hostModuleContextCreator } from './host-module-context-creator';
 import { MessageHandlerMetadataAccessor } from './message-handler-metadata.accessor';
@@ -70,20 +75,34 @@ export class MessageHandlerExplorer {
         throw new RequestScopedHandlerError(name);
       assertEnhancersResolve(wrapper.host, instance, methodName, name);
 
-      const call = creator.create(
-        instance,
-        method,
-        methodName,
-        ROUTE_ARGS_METADATA,
-        this.paramsFactory,
-        undefined,
-        undefined,
-        undefined,
-        MESSAGE_BUS_CONTEXT_TYPE,
-      ) as NestHandlerCall;
-      const invoke = toHandlerInvocation(call);
+      // Without an enhancer, Nest's context would only add promises: call the method directly.
+      const direct =
+        wrapper.host &&
+        directHandlerCall(creator, instance, methodName, this.paramsFactory, wrapper.host.token);
+      const invoke = direct || this.throughNestContext(creator, instance, method, methodName);
       for (const binding of bindings) handlers.push({ ...binding, name, invoke });
     }
     return handlers;
+  }
+
+  /** The handler with its guards, interceptors, pipes and filters, as Nest's ExternalContextCreator builds it. */
+  private throughNestContext(
+    creator: ExternalContextCreator,
+    instance: Record<string, unknown>,
+    method: (...args: unknown[]) => unknown,
+    methodName: string,
+  ): HandlerInvocation {
+    const call = creator.create(
+      instance,
+      method,
+      methodName,
+      ROUTE_ARGS_METADATA,
+      this.paramsFactory,
+      undefined,
+      undefined,
+      undefined,
+      MESSAGE_BUS_CONTEXT_TYPE,
+    ) as NestHandlerCall;
+    return toHandlerInvocation(call);
   }
 }

@@ -5,7 +5,7 @@ import { MessageValidationError } from '../errors/message-validation.error';
 import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
 import type { HandlerIdempotency } from '../idempotency/idempotency-options.interface';
 import type { IdempotencyPolicy } from '../idempotency/idempotency-policy';
-import { runIdempotently } from '../idempotency/idempotent-handler.runner';
+import { idempotencyApplies, runIdempotently } from '../idempotency/idempotent-handler.runner';
 import { MessageBusMessage } from '../message/message-bus-message';
 import type { MessageTypeRegistry } from '../message/message-type-registry';
 import { runTokenStage } from '../trust/token-stage';
@@ -14,6 +14,7 @@ import type { VerifiedToken } from '../trust/verified-token';
 import type { DispatchOutcome } from './delivery-outcome';
 import type { InboundDelivery } from './inbound-delivery.interface';
 import { MessageBusContext } from './message-bus.context';
+import { isThenable } from './thenable';
 import { DeadLetter } from './signals/dead-letter.signal';
 import { RetryLater } from './signals/retry-later.signal';
 import { DEFAULT_UNHANDLED_POLICY, type UnhandledPolicy } from './unhandled-policy';
@@ -21,7 +22,8 @@ import { DEFAULT_UNHANDLED_POLICY, type UnhandledPolicy } from './unhandled-poli
 /** A handler as the dispatcher sees it: a name for logs and a call. */
 export interface DispatchTarget {
   readonly name: string;
-  readonly invoke: (payload: object, context: MessageBusContext) => Promise<unknown>;
+  /** The result, or a promise of it; a failure is a throw or a rejection. */
+  readonly invoke: (payload: object, context: MessageBusContext) => unknown;
   /** The handler wants the message's service token verified before it runs. */
   readonly verifyToken?: boolean;
   /** The handler's own idempotency setting; unset follows the consumer's. */
@@ -75,7 +77,7 @@ export class DeliveryDispatcher {
 
     const targets = this.lookup(message, delivery.source);
     let token: VerifiedToken | undefined;
-    if ((verifyToken ?? this.tokens?.verifyAll) === true || targets.some((t) => t.verifyToken)) {
+    if ((verifyToken ?? this.tokens?.verifyAll) === true || anyVerifiesToken(targets)) {
       const stage = await runTokenStage(this.tokens?.verifier, message);
       if (!stage.passed) return stage.outcome;
       token = stage.token;
@@ -90,10 +92,16 @@ export class DeliveryDispatcher {
     let duplicates = 0;
     for (const target of targets) {
       try {
-        const run = await runIdempotently(idempotency, target, message, () =>
-          target.invoke(message.payload, context),
-        );
-        if (run === 'duplicate') duplicates += 1;
+        if (idempotencyApplies(idempotency, target)) {
+          const run = await runIdempotently(idempotency, target, message, () =>
+            target.invoke(message.payload, context),
+          );
+          if (run === 'duplicate') duplicates += 1;
+        } else {
+          // A handler that answers at once costs no microtask: only a thenable is awaited.
+          const result = target.invoke(message.payload, context);
+          if (isThenable(result)) await result;
+        }
       } catch (error) {
         if (error instanceof ForbiddenException) {
           return {
@@ -140,6 +148,12 @@ export class DeliveryDispatcher {
     );
     return { status: 'rejected', reason: 'no-handler', error, message };
   }
+}
+
+/** `targets.some((t) => t.verifyToken)` without a closure per message. */
+function anyVerifiesToken(targets: readonly DispatchTarget[]): boolean {
+  for (let i = 0; i < targets.length; i++) if (targets[i].verifyToken) return true;
+  return false;
 }
 
 /** The guard's refusal, named after the handler it protects. */

@@ -1,8 +1,12 @@
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { MessageBusContext } from './message-bus.context';
 
-/** How the pipeline calls one handler: the validated payload and its context in, the settled result out. */
-export type HandlerInvocation = (payload: object, context: MessageBusContext) => Promise<unknown>;
+/**
+ * How the pipeline calls one handler: the validated payload and its context in, the result
+ * out: the value itself when the handler answered at once, else a promise of the settled
+ * value. A failure is a rejection or, from a handler called directly, a throw.
+ */
+export type HandlerInvocation = (payload: object, context: MessageBusContext) => unknown;
 
 /** A handler call as Nest builds it, with its guards, interceptors, pipes and filters around it. */
 export type NestHandlerCall = (payload: object, context: MessageBusContext) => unknown;

@@ -11,7 +11,8 @@ export class MessageBusConfigurationError extends MessageBusError {
   constructor(
     readonly setting: string,
     problem: string,
+    options?: { cause?: unknown },
   ) {
-    super(`Invalid message bus configuration: ${setting} ${problem}`);
+    super(`Invalid message bus configuration: ${setting} ${problem}`, options);
   }
 }

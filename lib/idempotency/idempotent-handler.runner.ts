@@ -18,6 +18,16 @@ export interface IdempotentTarget {
 
 const logger = new Logger('IdempotentHandling');
 
+/** Whether idempotent handling guards this handler: its own setting, else the consumer's policy. */
+export function idempotencyApplies(
+  policy: IdempotencyPolicy | undefined,
+  target: IdempotentTarget,
+): policy is IdempotencyPolicy {
+  if (policy === undefined) return false;
+  const setting = target.idempotency;
+  return setting === undefined ? policy.enabled === true : setting !== false;
+}
+
 /**
  * Wraps one handler's call: the key is marked in progress before it runs, completed after it
  * succeeds, released when it fails. A completed key skips the call; a key in progress
@@ -29,11 +39,10 @@ export async function runIdempotently(
   policy: IdempotencyPolicy | undefined,
   target: IdempotentTarget,
   message: MessageBusMessage,
-  call: () => Promise<unknown>,
+  call: () => unknown,
 ): Promise<IdempotentRun> {
   const setting = target.idempotency;
-  const on = setting === undefined ? policy?.enabled === true : setting !== false;
-  if (!on || policy === undefined) {
+  if (!idempotencyApplies(policy, target)) {
     await call();
     return 'ran';
   }

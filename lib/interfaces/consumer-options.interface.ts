@@ -30,6 +30,11 @@ export interface SqsConsumerOptions {
    * `idempotency` on or off here; an object overrides its settings field by field.
    */
   idempotency?: boolean | IdempotencyOptions;
+  /**
+   * Start this consumer when the app boots; overrides the module's `autoStart`. `false`: it
+   * waits, `stopped`, for `MessageBusConsumers.start(name)`.
+   */
+  autoStart?: boolean;
 }
 
 /** A Kafka topic this app consumes, in a consumer group. */
@@ -68,6 +73,11 @@ export interface KafkaConsumerOptions {
    * `idempotency` on or off here; an object overrides its settings field by field.
    */
   idempotency?: boolean | IdempotencyOptions;
+  /**
+   * Start this consumer when the app boots; overrides the module's `autoStart`. `false`: it
+   * waits, `stopped`, for `MessageBusConsumers.start(name)`.
+   */
+  autoStart?: boolean;
 }
 
 export interface ConsumersOptions {

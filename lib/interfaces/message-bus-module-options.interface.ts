@@ -8,6 +8,7 @@ import type { ServiceTokenSource } from '../trust/service-token';
 import type { TokenVerificationOptions } from '../trust/token-verification-options.interface';
 import type { TransportName } from './transport-name';
 import type { ConsumersOptions } from './consumer-options.interface';
+import type { StartupPolicy } from './startup-policy';
 
 /** What the app does when one of its consumers fails for good (`onConsumerFailure`). */
 export type ConsumerFailureBehaviour = 'keep-running' | 'exit';
@@ -33,6 +34,19 @@ export interface MessageBusModuleOptions {
    * (one nobody handles is misrouted), events acknowledged (a topic carries many types).
    */
   unhandled?: UnhandledAction;
+  /**
+   * Whether this app instance consumes at all. `false`: a publish-only instance; the consumers
+   * in `consumers` stay declared (same config for every deployment, names in
+   * `MessageBusConsumers.statuses()`, all `stopped`) but none connects or starts, and starting
+   * one throws `ConsumptionDisabledError`. Publishing works as ever. Default true.
+   */
+  consume?: boolean;
+  /**
+   * Whether consumers start when the app boots, for every consumer that does not say (its own
+   * `autoStart`). `false`: they are declared, shown `stopped` in `statuses()`, not connected,
+   * until `MessageBusConsumers.start(name)` (or `resume(name)`). Default true.
+   */
+  autoStart?: boolean;
   /** How long shutdown waits for running handlers before leaving their messages for redelivery. Default 30 000 ms. */
   shutdownTimeoutMs?: number;
   /**
@@ -41,6 +55,13 @@ export interface MessageBusModuleOptions {
    * logs the reason, stops the other consumers and exits the process with code 1.
    */
   onConsumerFailure?: ConsumerFailureBehaviour;
+  /**
+   * What every SQS and Kafka consumer does when its broker cannot be reached at start-up:
+   * `'keep-retrying'` (default) starts the app with the consumer `reconnecting` until the
+   * broker answers; `'fail-fast'` makes the app's bootstrap reject, naming the broker or queue.
+   * See `StartupPolicy`.
+   */
+  startup?: StartupPolicy;
   /**
    * How service tokens (`meta_data.token`) are verified: keys (JWKS URL, public keys or HMAC
    * secret), algorithms, issuer, audience, clock tolerance, required claims, service claim.

@@ -15,8 +15,11 @@ export const MODULE_OPTION_KEYS: OptionKeys<MessageBusModuleOptions & { isGlobal
   consumers: true,
   messageTypes: true,
   unhandled: true,
+  consume: true,
+  autoStart: true,
   shutdownTimeoutMs: true,
   onConsumerFailure: true,
+  startup: true,
   tokenVerification: true,
   verifyToken: true,
   serviceToken: true,
@@ -38,6 +41,7 @@ export const SQS_CONSUMER_OPTION_KEYS: OptionKeys<SqsConsumerOptions> = {
   unhandled: true,
   verifyToken: true,
   idempotency: true,
+  autoStart: true,
 };
 
 export const KAFKA_CONSUMER_OPTION_KEYS: OptionKeys<KafkaConsumerOptions> = {
@@ -52,6 +56,7 @@ export const KAFKA_CONSUMER_OPTION_KEYS: OptionKeys<KafkaConsumerOptions> = {
   unhandled: true,
   verifyToken: true,
   idempotency: true,
+  autoStart: true,
 };
 
 export const RETRY_OPTION_KEYS: OptionKeys<RetryOptions> = {

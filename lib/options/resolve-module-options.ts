@@ -15,7 +15,12 @@ import type { MessageBusModuleOptions } from '../interfaces/message-bus-module-o
 import { TRANSPORT_NAMES, type TransportName } from '../interfaces/transport-name';
 import { resolvePartitionAssigners } from '../transports/kafka/assigners/kafka-partition-assigners';
 import { resolveTokenVerification } from '../trust/resolve-token-verification';
-import { defaultDeadLetterDestination, defaultKafkaGroupId } from './consumer-defaults';
+import { STARTUP_POLICIES, type StartupPolicy } from '../interfaces/startup-policy';
+import {
+  DEFAULT_STARTUP_POLICY,
+  defaultDeadLetterDestination,
+  defaultKafkaGroupId,
+} from './consumer-defaults';
 import {
   CONSUMERS_OPTION_KEYS,
   KAFKA_CONSUMER_OPTION_KEYS,
@@ -64,7 +69,17 @@ export function resolveModuleOptions(
   const verifyToken = optionalFlag(merged.verifyToken, 'verifyToken') ?? false;
 
   const idempotency = resolveIdempotency(merged.idempotency, 'idempotency');
-  const moduleDefaults: ModuleDeliveryDefaults = { unhandled, verifyToken, idempotency };
+  const startup =
+    optionalChoice(merged.startup, STARTUP_POLICIES, 'startup') ?? DEFAULT_STARTUP_POLICY;
+  const consume = optionalFlag(merged.consume, 'consume') ?? true;
+  const autoStart = optionalFlag(merged.autoStart, 'autoStart') ?? true;
+  const moduleDefaults: ModuleDeliveryDefaults = {
+    unhandled,
+    verifyToken,
+    idempotency,
+    startup,
+    autoStart,
+  };
 
   const sqsConsumers = list(merged.consumers?.sqs, 'consumers.sqs').map((consumer, index) =>
     resolveSqsConsumer(consumer, `consumers.sqs[${index}]`, moduleDefaults),
@@ -153,8 +168,11 @@ export function resolveModuleOptions(
     messageTypes: list(merged.messageTypes, 'messageTypes'),
     unhandled,
     idempotency,
+    consume,
+    autoStart,
     shutdownTimeoutMs,
     onConsumerFailure,
+    startup,
     ...(tokenVerification === undefined ? {} : { tokenVerification }),
     verifyToken,
     ...(serviceToken === undefined ? {} : { serviceToken }),
@@ -256,14 +274,19 @@ interface ModuleDeliveryDefaults {
   readonly unhandled: UnhandledPolicy;
   readonly verifyToken: boolean;
   readonly idempotency: IdempotencyPolicy;
+  readonly startup: StartupPolicy;
+  readonly autoStart: boolean;
 }
 
-/** What SQS and Kafka consumers both decide per delivery: retries, unhandled, tokens, idempotency. */
+/** What SQS and Kafka consumers both decide per delivery (retries, unhandled, tokens, idempotency), and whether they start at boot. */
 function resolveDeliverySettings(
   consumer: SqsConsumerOptions | KafkaConsumerOptions,
   setting: string,
   moduleDefaults: ModuleDeliveryDefaults,
-): Pick<ResolvedSqsConsumer, 'retry' | 'unhandled' | 'verifyToken' | 'idempotency'> {
+): Pick<
+  ResolvedSqsConsumer,
+  'retry' | 'unhandled' | 'verifyToken' | 'idempotency' | 'startup' | 'autoStart'
+> {
   return {
     retry: resolveRetry(consumer.retry, `${setting}.retry`),
     unhandled: resolveUnhandled(
@@ -278,6 +301,8 @@ function resolveDeliverySettings(
       `${setting}.idempotency`,
       moduleDefaults.idempotency,
     ),
+    startup: moduleDefaults.startup,
+    autoStart: optionalFlag(consumer.autoStart, `${setting}.autoStart`) ?? moduleDefaults.autoStart,
   };
 }
 

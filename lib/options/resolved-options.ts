@@ -13,6 +13,7 @@ import type {
 } from '../transports/kafka/kafka-client-options.interface';
 import type { SqsClientOptions } from '../transports/sqs/sqs-client-options.interface';
 import type { TransportName } from '../interfaces/transport-name';
+import type { StartupPolicy } from '../interfaces/startup-policy';
 import type { ResolvedTokenVerification } from '../trust/resolve-token-verification';
 import type { ServiceTokenSource } from '../trust/service-token';
 import type { ResolvedTelemetry } from '../telemetry/telemetry-options.interface';
@@ -20,7 +21,7 @@ import type { ResolvedTelemetry } from '../telemetry/telemetry-options.interface
 export interface ResolvedSqsConsumer extends Required<
   Omit<
     SqsConsumerOptions,
-    'deadLetterQueue' | 'retry' | 'unhandled' | 'verifyToken' | 'idempotency'
+    'deadLetterQueue' | 'retry' | 'unhandled' | 'verifyToken' | 'idempotency' | 'autoStart'
   >
 > {
   /** The consumer's `verifyToken`, else the module's; unset (tests building one by hand) is the module's. */
@@ -31,12 +32,16 @@ export interface ResolvedSqsConsumer extends Required<
   unhandled: UnhandledPolicy;
   /** The consumer's `idempotency` on top of the module's (always set by resolveModuleOptions). */
   idempotency?: IdempotencyPolicy;
+  /** The module's `startup` (always set by resolveModuleOptions); unset is the default, keep retrying. */
+  startup?: StartupPolicy;
+  /** The consumer's `autoStart`, else the module's; unset (tests building one by hand) starts. */
+  autoStart?: boolean;
 }
 
 export interface ResolvedKafkaConsumer extends Required<
   Omit<
     KafkaConsumerOptions,
-    'retry' | 'unhandled' | 'partitionAssigners' | 'verifyToken' | 'idempotency'
+    'retry' | 'unhandled' | 'partitionAssigners' | 'verifyToken' | 'idempotency' | 'autoStart'
   >
 > {
   /** The consumer's `verifyToken`, else the module's; unset (tests building one by hand) is the module's. */
@@ -48,6 +53,10 @@ export interface ResolvedKafkaConsumer extends Required<
   unhandled: UnhandledPolicy;
   /** The consumer's `idempotency` on top of the module's (always set by resolveModuleOptions). */
   idempotency?: IdempotencyPolicy;
+  /** The module's `startup` (always set by resolveModuleOptions); unset is the default, keep retrying. */
+  startup?: StartupPolicy;
+  /** The consumer's `autoStart`, else the module's; unset (tests building one by hand) starts. */
+  autoStart?: boolean;
 }
 
 /** Module options after start-up checks, with every default filled in. */
@@ -62,8 +71,14 @@ export interface ResolvedMessageBusOptions {
   unhandled: UnhandledPolicy;
   /** The module's `idempotency`, else off: for deliveries that come through no consumer. */
   idempotency: IdempotencyPolicy;
+  /** The module's `consume`, default true. */
+  consume: boolean;
+  /** The module's `autoStart`, default true (each consumer's own is resolved with it). */
+  autoStart: boolean;
   shutdownTimeoutMs: number;
   onConsumerFailure: ConsumerFailureBehaviour;
+  /** The module's `startup`, default `'keep-retrying'`. */
+  startup: StartupPolicy;
   tokenVerification?: ResolvedTokenVerification;
   /** The module's `verifyToken`, default false. */
   verifyToken: boolean;

@@ -1,16 +1,9 @@
 import type { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
-import type {
-  ResolvedKafkaConsumer,
-  ResolvedMessageBusOptions,
-  ResolvedSqsConsumer,
-} from '../options/resolved-options';
-import { ConsumerTelemetry, type TelemetryConsumer } from '../telemetry/consumer.telemetry';
+import type { ResolvedMessageBusOptions } from '../options/resolved-options';
+import { ConsumerTelemetry, type ObservedHandler } from '../telemetry/consumer.telemetry';
 import type { MessageTransports } from '../transports/message-transports';
-import type {
-  DeliveryHandler,
-  MessageTransport,
-  RunningConsumer,
-} from '../transports/transport.interface';
+import type { DeliveryHandler, RunningConsumer } from '../transports/transport.interface';
+import { declaredConsumers, type DeclaredConsumer } from './declared-consumers';
 
 /**
  * Starts one consumer per configured queue and topic, each on the transport that carries it
@@ -26,33 +19,9 @@ export async function startConsumers(
 ): Promise<RunningConsumer[]> {
   const started: RunningConsumer[] = [];
   const telemetry = ConsumerTelemetry.create(options.telemetry);
-  const start = async <T extends ResolvedSqsConsumer | ResolvedKafkaConsumer>(
-    consumer: T,
-    transport: MessageTransport<T>,
-    observed: Omit<TelemetryConsumer, 'transport'>,
-  ): Promise<void> => {
-    const dispatch: DeliveryHandler = (delivery) =>
-      dispatcher.dispatch(delivery, consumer.unhandled, consumer.verifyToken, consumer.idempotency);
-    const telemetered = telemetry?.observe({ ...observed, transport: transport.name }, dispatch);
-    const running = await transport.consume(consumer, telemetered?.handler ?? dispatch);
-    telemetered?.started(running);
-    started.push(running);
-  };
   try {
-    for (const consumer of options.sqsConsumers) {
-      const { queue } = consumer;
-      await start(consumer, transports.forConsumers('sqs'), {
-        destination: queue,
-        ...(options.transport === 'memory'
-          ? {}
-          : { depth: () => transports.sqs.queueDepth(queue) }),
-      });
-    }
-    for (const consumer of options.kafkaConsumers) {
-      await start(consumer, transports.forConsumers('kafka'), {
-        destination: consumer.topic,
-        group: consumer.groupId,
-      });
+    for (const declared of declaredConsumers(options)) {
+      started.push(await startConsumer(declared, transports, dispatcher, telemetry));
     }
   } catch (error) {
     telemetry?.close();
@@ -60,4 +29,54 @@ export async function startConsumers(
     throw error;
   }
   return started;
+}
+
+/**
+ * Starts one declared consumer on the transport that carries it, its deliveries observed by
+ * `telemetry` (the app's one `ConsumerTelemetry`; none when telemetry is off or not installed).
+ */
+export async function startConsumer(
+  declared: DeclaredConsumer,
+  transports: MessageTransports,
+  dispatcher: Pick<DeliveryDispatcher, 'dispatch'>,
+  telemetry?: ConsumerTelemetry,
+): Promise<RunningConsumer> {
+  const { settings } = declared;
+  const dispatch: DeliveryHandler = (delivery) =>
+    dispatcher.dispatch(delivery, settings.unhandled, settings.verifyToken, settings.idempotency);
+  if (declared.bus === 'sqs') {
+    const transport = transports.forConsumers('sqs');
+    const { queue } = declared.settings;
+    const observed = telemetry?.observe(
+      {
+        transport: transport.name,
+        destination: queue,
+        ...(transport.name === 'memory' ? {} : { depth: () => transports.sqs.queueDepth(queue) }),
+      },
+      dispatch,
+    );
+    return watched(
+      observed,
+      await transport.consume(declared.settings, observed?.handler ?? dispatch),
+    );
+  }
+  const transport = transports.forConsumers('kafka');
+  const observed = telemetry?.observe(
+    {
+      transport: transport.name,
+      destination: declared.settings.topic,
+      group: declared.settings.groupId,
+    },
+    dispatch,
+  );
+  return watched(
+    observed,
+    await transport.consume(declared.settings, observed?.handler ?? dispatch),
+  );
+}
+
+/** `running`, handed to its telemetry's gauges. */
+function watched(observed: ObservedHandler | undefined, running: RunningConsumer): RunningConsumer {
+  observed?.started(running);
+  return running;
 }

@@ -29,8 +29,13 @@ export interface PublishReceipt {
 /** Called once per delivery; the returned outcome decides ack, retry or dead letter. */
 export type DeliveryHandler = (delivery: InboundDelivery) => Promise<DispatchOutcome>;
 
+/**
+ * `paused`: connected (Kafka: still in its group, heartbeating, partitions kept) but fetching
+ * nothing until `resume()`. `stopped`: not consuming at all, also before an `autoStart: false`
+ * consumer is started.
+ */
 export type ConsumerState =
-  'starting' | 'running' | 'reconnecting' | 'stopping' | 'stopped' | 'failed';
+  'starting' | 'running' | 'paused' | 'reconnecting' | 'stopping' | 'stopped' | 'failed';
 
 export interface ConsumerStatus {
   readonly name: string;
@@ -68,6 +73,14 @@ export interface RunningConsumer {
    * and leaves the rest unacknowledged for redelivery.
    */
   stop(timeoutMs: number): Promise<void>;
+  /**
+   * Stops fetching without leaving the broker: resolves once the handlers running now have
+   * finished and settled. What was fetched and not started goes back unhandled (SQS: visible
+   * again; Kafka: uncommitted, fetched again after `resume()`). A no-op once stopping.
+   */
+  pause(): Promise<void>;
+  /** Fetches again after `pause()`; a no-op when not paused. */
+  resume(): Promise<void>;
 }
 
 /** What every bus offers the module: publish, consume, close. */

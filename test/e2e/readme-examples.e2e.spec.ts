@@ -92,6 +92,47 @@ describe('README examples run as written', () => {
     }
   });
 
+  it('consumer control: the admin controller pauses, resumes and starts consumers by name', async () => {
+    process.env.SQS_QUEUE_URL = 'http://127.0.0.1:9324/000000000000';
+    const { AppModule, ConsumersController } = (await import(
+      exampleModule('consumer-control')
+    )) as {
+      AppModule: new () => unknown;
+      ConsumersController: new (...args: never[]) => {
+        statuses(): Array<{ name: string; state: string }>;
+        pause(name: string): Promise<void>;
+        resume(name: string): Promise<void>;
+      };
+    };
+    const app = await MessageBusTestingModule.useInMemoryBus(
+      Test.createTestingModule({ imports: [AppModule] }),
+    ).compile();
+    await app.init();
+    try {
+      const admin = app.get(ConsumersController);
+      const states = () => admin.statuses().map(({ name, state }) => `${name} ${state}`);
+      expect(states()).toEqual([
+        'memory:payments (queue) running',
+        'memory:refunds (queue) stopped',
+      ]);
+
+      await admin.pause('memory:payments (queue)');
+      await admin.resume('memory:refunds (queue)');
+      expect(states()).toEqual([
+        'memory:payments (queue) paused',
+        'memory:refunds (queue) running',
+      ]);
+
+      await admin.resume('memory:payments (queue)');
+      expect(states()).toEqual([
+        'memory:payments (queue) running',
+        'memory:refunds (queue) running',
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('message model: the validation error lists the fields the README says', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await import(exampleModule('message-model'));

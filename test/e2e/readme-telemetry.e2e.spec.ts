@@ -54,7 +54,9 @@ describe('README Tracing and metrics examples run as written', () => {
     await eventually(
       async () => {
         await (provider as BasicTracerProvider).forceFlush();
-        return printed.some((span) => span.name === 'process second');
+        return ['process first', 'process second'].every((name) =>
+          printed.some((span) => span.name === name),
+        );
       },
       () => `printed: ${printed.map((span) => span.name).join(', ')}`,
       10_000,

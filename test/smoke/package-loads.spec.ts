@@ -14,6 +14,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kafka, logLevel } from 'kafkajs';
+import { SqsClient } from '../../lib/transports/sqs/sqs.client';
+import { brokerVariable, ensureBrokers, uniqueName } from '../support/broker-environment';
 import { MessageBusMessage, MessageValidationError } from '../unit/message/message-model';
 
 /**
@@ -28,7 +31,7 @@ const APPS = resolve(__dirname, 'apps');
 const PACKAGE_NAME = 'nestjs-message-bus';
 
 /** The `exports` entries that must resolve. */
-const ENTRY_POINTS = ['.', './testing', './package.json'];
+const ENTRY_POINTS = ['.', './testing', './health', './package.json'];
 
 /** Top-level paths of the repo that the copy to build from leaves out (and any dist-* output). */
 const NOT_COPIED = new Set(['node_modules', '.git', 'dist', 'coverage']);
@@ -73,6 +76,36 @@ const APP_SPECS: AppSpec[] = [
   { name: 'cjs', nestRange: '^11.0.0' },
   { name: 'esm', nestRange: '^12.0.0', type: 'module' },
 ];
+
+/**
+ * Fresh apps that install the package with the README's own install lines, for one transport
+ * each (SQS-only on Nest 11, Kafka-only on Nest 12), and then consume on the real broker.
+ */
+interface TransportAppSpec {
+  transport: 'sqs' | 'kafka';
+  nest: '11' | '12';
+  /** The optional SDK this app must not have. */
+  absent: 'kafkajs' | '@aws-sdk/client-sqs';
+}
+
+const TRANSPORT_APP_SPECS: TransportAppSpec[] = [
+  { transport: 'sqs', nest: '11', absent: 'kafkajs' },
+  { transport: 'kafka', nest: '12', absent: '@aws-sdk/client-sqs' },
+];
+
+interface TransportRunResult {
+  nestVersion: string;
+  installed: Record<'kafkajs' | '@aws-sdk/client-sqs', boolean>;
+  published?: string;
+  handled?: string[];
+  error?: {
+    name: string;
+    message: string;
+    isMissingOptionalPackageError: boolean;
+    isConfigurationError: boolean;
+    packageName: string;
+  } | null;
+}
 
 interface Run {
   code: number | null;
@@ -214,6 +247,7 @@ describe('the packed package', () => {
   let pack: PackResult;
   let tarball: string;
   const apps: Record<string, Promise<PreparedApp>> = {};
+  const transportApps: Record<string, Promise<PreparedTransportApp>> = {};
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'nestjs-message-bus-smoke-'));
@@ -242,6 +276,15 @@ describe('the packed package', () => {
     for (const spec of APP_SPECS) {
       apps[spec.name] = prepareApp(spec, join(work, `app-${spec.name}`), manifest, tarball);
       apps[spec.name].catch(() => undefined);
+    }
+    ensureBrokers();
+    for (const spec of TRANSPORT_APP_SPECS) {
+      transportApps[spec.transport] = prepareTransportApp(
+        spec,
+        join(work, `app-${spec.transport}-only`),
+        tarball,
+      );
+      transportApps[spec.transport].catch(() => undefined);
     }
   });
 
@@ -387,6 +430,50 @@ describe('the packed package', () => {
       expect(app.typeCheck, app.typeCheck.stdout + app.typeCheck.stderr).toMatchObject({ code: 0 });
     });
   });
+
+  describe.each(TRANSPORT_APP_SPECS)(
+    'installed with the README lines in a $transport-only app on Nest $nest',
+    (spec) => {
+      let app: PreparedTransportApp;
+
+      beforeAll(async () => {
+        if (!(spec.transport in transportApps))
+          throw new Error('the package was not built and packed: see the first failure');
+        app = await transportApps[spec.transport];
+      });
+
+      it(`installs on Nest ${spec.nest} without ${spec.absent}`, () => {
+        expect(app.consume.nestVersion.split('.')[0]).toBe(spec.nest);
+        expect(existsSync(join(app.dir, 'node_modules', spec.absent))).toBe(false);
+        expect(app.consume.installed[spec.absent]).toBe(false);
+        const own = spec.transport === 'sqs' ? '@aws-sdk/client-sqs' : 'kafkajs';
+        expect(app.consume.installed[own]).toBe(true);
+        const microservices = JSON.parse(
+          readFileSync(join(app.dir, 'node_modules/@nestjs/microservices/package.json'), 'utf8'),
+        ) as { version: string };
+        expect(microservices.version.split('.')[0]).toBe(spec.nest);
+      });
+
+      it(`publishes and consumes on ${spec.transport} through MessageBusModule.forRoot`, () => {
+        expect(app.consume).toMatchObject({
+          published: spec.transport,
+          handled: [`SMOKE-${spec.transport.toUpperCase()}-1`],
+        });
+      });
+
+      it(`says which package to install when it configures the other transport`, () => {
+        const other = spec.transport === 'sqs' ? 'kafka' : 'sqs';
+        const feature = other === 'sqs' ? 'the SQS transport' : 'the Kafka transport';
+        expect(app.otherTransport.error).toEqual({
+          name: 'MissingOptionalPackageError',
+          message: `Invalid message bus configuration: ${other} is set, but ${feature} needs the package ${spec.absent}, which is not installed: run npm install ${spec.absent}`,
+          isMissingOptionalPackageError: true,
+          isConfigurationError: true,
+          packageName: spec.absent,
+        });
+      });
+    },
+  );
 });
 
 interface PreparedApp {
@@ -498,4 +585,104 @@ async function installWithOneRetry(appDir: string): Promise<void> {
       );
     }
   }
+}
+
+interface PreparedTransportApp {
+  dir: string;
+  consume: TransportRunResult;
+  otherTransport: TransportRunResult;
+}
+
+/** The one command of the README block marked `<!-- install: name -->`, as its words. */
+function readmeInstallCommand(name: string): string[] {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const match = new RegExp(`<!-- install: ${name} -->\\n\`\`\`sh\\n([^\\n]*)\\n\`\`\``).exec(
+    readme,
+  );
+  if (!match) throw new Error(`README.md has no install block marked "install: ${name}"`);
+  return match[1].trim().split(/\s+/);
+}
+
+/**
+ * A fresh Nest app of one major (what `nest new` gives: core, common, platform-express,
+ * reflect-metadata, rxjs), then the README's install lines for that major and one transport,
+ * as written, except that `nestjs-message-bus` is the packed tarball.
+ */
+async function prepareTransportApp(
+  spec: TransportAppSpec,
+  dir: string,
+  tarball: string,
+): Promise<PreparedTransportApp> {
+  mkdirSync(dir);
+  cpSync(join(APPS, 'transport', 'index.mjs'), join(dir, 'index.mjs'));
+  const nest = `^${spec.nest}.0.0`;
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: `smoke-${spec.transport}-only`,
+        private: true,
+        dependencies: {
+          '@nestjs/common': nest,
+          '@nestjs/core': nest,
+          '@nestjs/platform-express': nest,
+          'reflect-metadata': '^0.2.0',
+          rxjs: '^7.8.1',
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  const npmEnv = childEnv({
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_prefer_offline: 'true',
+    npm_config_loglevel: 'error',
+  });
+  await runOk('npm', ['install'], dir, 300_000, npmEnv);
+  for (const block of [`nest-${spec.nest}`, spec.transport]) {
+    const [command, ...args] = readmeInstallCommand(block).map((word) =>
+      word === PACKAGE_NAME ? tarball : word,
+    );
+    await runOk(command, args, dir, 300_000, npmEnv);
+  }
+
+  const destination = uniqueName(`smoke-${spec.transport}`);
+  if (spec.transport === 'sqs') {
+    const client = new SqsClient({
+      queueUrl: `${brokerVariable('SQS_ENDPOINT')}/000000000000`,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await client.createQueue(destination);
+    await client.close();
+  } else {
+    const admin = new Kafka({
+      brokers: [brokerVariable('KAFKA_BOOTSTRAP_SERVERS')],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: destination }] });
+    await admin.disconnect();
+  }
+  const runApp = async (mode: 'consume' | 'other-transport'): Promise<TransportRunResult> => {
+    const stdout = await runOk(
+      process.execPath,
+      ['index.mjs'],
+      dir,
+      90_000,
+      childEnv({
+        SMOKE_TRANSPORT: spec.transport,
+        SMOKE_MODE: mode,
+        SMOKE_DESTINATION: destination,
+        SMOKE_SQS_URL: `${brokerVariable('SQS_ENDPOINT')}/000000000000`,
+        SMOKE_KAFKA: brokerVariable('KAFKA_BOOTSTRAP_SERVERS'),
+      }),
+    );
+    const line = stdout.split('\n').find((text) => text.startsWith('SMOKE_RESULT '));
+    if (!line) throw new Error(`the ${spec.transport}-only app printed no result:\n${stdout}`);
+    return JSON.parse(line.slice('SMOKE_RESULT '.length)) as TransportRunResult;
+  };
+  return { dir, consume: await runApp('consume'), otherTransport: await runApp('other-transport') };
 }

@@ -1,4 +1,4 @@
-import { Kafka, type KafkaConfig } from 'kafkajs';
+import type { Kafka, KafkaConfig } from 'kafkajs';
 import type { KafkaLogSink } from './kafka-client-options.interface';
 import {
   toKafkaJsConfig,
@@ -7,6 +7,7 @@ import {
 } from './kafka-connection-config';
 import type { KafkaErrorContext } from './kafka-error-mapping';
 import { createKafkaLogCreator } from './kafka-log-creator';
+import { loadKafkaJs, type KafkaJsModule } from './kafkajs.loader';
 
 /**
  * How one `KafkaClient` reaches the brokers: the kafkajs config of each role (its client id
@@ -16,6 +17,8 @@ import { createKafkaLogCreator } from './kafka-log-creator';
 export class KafkaConnections {
   readonly errorContext: KafkaErrorContext;
   private readonly kafkaByRole = new Map<KafkaClientRole, Kafka>();
+  /** Loaded here, not imported: an app without Kafka need not install kafkajs. */
+  private readonly kafkajs: KafkaJsModule = loadKafkaJs();
 
   constructor(
     readonly settings: KafkaConnectionSettings,
@@ -41,7 +44,7 @@ export class KafkaConnections {
 
   /** A new kafkajs `Kafka` built from `kafkaConfig(role)`. */
   createKafka(role: KafkaClientRole): Kafka {
-    return new Kafka(this.kafkaConfig(role));
+    return new this.kafkajs.Kafka(this.kafkaConfig(role));
   }
 
   /** The `Kafka` of a role this client's own producer and consumers share, built on first use. */

@@ -8,6 +8,7 @@ const STATE_PRIORITY: readonly ConsumerState[] = [
   'starting',
   'stopping',
   'running',
+  'paused',
   'stopped',
 ];
 
@@ -60,6 +61,14 @@ export class KafkaGroupMembers implements RunningConsumer {
       sumOccasionalCounts(statuses),
     );
     return lastError === undefined ? counted : { ...counted, lastError };
+  }
+
+  async pause(): Promise<void> {
+    await Promise.all(this.members.map((member) => member.pause()));
+  }
+
+  async resume(): Promise<void> {
+    await Promise.all(this.members.map((member) => member.resume()));
   }
 
   async stop(timeoutMs: number): Promise<void> {

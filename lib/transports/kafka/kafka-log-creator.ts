@@ -1,9 +1,18 @@
-import {
-  logLevel as KafkaJsLogLevel,
-  type LogEntry,
-  type logCreator as KafkaJsLogCreator,
-} from 'kafkajs';
+import type { LogEntry, logCreator as KafkaJsLogCreator, logLevel } from 'kafkajs';
 import type { KafkaLogLevel, KafkaLogSink } from './kafka-client-options.interface';
+
+/**
+ * kafkajs's `logLevel` values. Copied rather than imported so that building a log creator
+ * does not load kafkajs (an optional peer); the type keeps each value equal to kafkajs's.
+ */
+const KafkaJsLogLevel: { readonly [Name in keyof typeof logLevel]: (typeof logLevel)[Name] } = {
+  NOTHING: 0,
+  ERROR: 1,
+  WARN: 2,
+  INFO: 4,
+  DEBUG: 5,
+};
+type KafkaJsLogLevel = logLevel;
 
 const TO_KAFKAJS: Record<KafkaLogLevel, KafkaJsLogLevel> = {
   nothing: KafkaJsLogLevel.NOTHING,

@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
-import { Partitioners, type PartitionerArgs } from 'kafkajs';
+import type { PartitionerArgs } from 'kafkajs';
 import type { KafkaPartitioner } from './kafka-client-options.interface';
+import { loadKafkaJs } from './kafkajs.loader';
 
 /** The values of `kafka.partitioner`, the default first. */
 export const KAFKA_PARTITIONERS: readonly KafkaPartitioner[] = ['murmur2', 'crc32'];
@@ -20,7 +21,7 @@ export type KafkaPartitionFunction = (args: PartitionerArgs) => number;
  * copying librdkafka's sticky choice.
  */
 export function createKafkaPartitioner(partitioner: KafkaPartitioner): KafkaPartitionFunction {
-  const javaCompatible = Partitioners.DefaultPartitioner();
+  const javaCompatible = loadKafkaJs().Partitioners.DefaultPartitioner();
   if (partitioner === 'murmur2') return javaCompatible;
   return (args) => {
     const { key, partition } = args.message;

@@ -4,11 +4,15 @@ import { MessageBusConfigurationError } from '../../errors/message-bus-configura
 import { MessageBusError } from '../../errors/message-bus.error';
 import type { ResolvedKafkaConsumer } from '../../options/resolved-options';
 import type { ConsumerStatus, DeliveryHandler, RunningConsumer } from '../transport.interface';
+import { abortableDelay, backoffDelay } from './consumer/abortable-delay';
 import { KafkaAbandonment } from './consumer/kafka-abandonment';
 import { KafkaBatchProcessor } from './consumer/kafka-batch.processor';
 import {
   KAFKA_COMMIT_INTERVAL_MS,
   KAFKA_CONSUMER_RETRY,
+  KAFKA_STARTUP_RETRY_INITIAL_MS,
+  KAFKA_STARTUP_RETRY_LOG_EVERY,
+  KAFKA_STARTUP_RETRY_MAX_MS,
 } from './consumer/kafka-consumer.constants';
 import { KafkaConsumerStats } from './consumer/kafka-consumer-stats';
 import { KafkaDeadLetterPublisher } from './consumer/kafka-dead-letter.publisher';
@@ -17,7 +21,9 @@ import { KafkaGroupGeneration } from './consumer/kafka-group-generation';
 import { KafkaMessageProcessor } from './consumer/kafka-message.processor';
 import { KafkaRetryWaits } from './consumer/kafka-retry-waits';
 import { toKafkaJsPartitionAssigners } from './assigners/kafkajs-partition-assigners';
+import { isTlsFailureDetail, KafkaConnectionError } from './errors/kafka-connection.error';
 import { toKafkaConsumerError } from './kafka-error-mapping';
+import { kafkaConsumerName } from '../consumer-names';
 import { KafkaGroupMembership } from './kafka-group-membership';
 import type { KafkaClient } from './kafka.client';
 import { noteKafkaHighWatermark } from '../../telemetry/kafka-lag.registry';
@@ -31,13 +37,18 @@ import { noteKafkaHighWatermark } from '../../telemetry/kafka-lag.registry';
  * kafkajs retries fetches, joins and commits, and restarts the consumer after a crash it
  * can recover from (a broker restart, a coordinator move): the status then says
  * `reconnecting`, and `failed` once kafkajs gives up for good, which is also logged as an error.
+ *
+ * `pause()` pauses every partition assigned to this member (and any assigned on a later join)
+ * with kafkajs's `pause()`: the member stays in its group and keeps heartbeating, so nothing
+ * rebalances. A batch in progress stops after its current message; what it did not reach is
+ * left unresolved and uncommitted, and kafkajs fetches it again from there after `resume()`.
  */
 export class KafkaConsumer implements RunningConsumer {
   readonly name: string;
   private readonly logger = new Logger(KafkaConsumer.name);
   private readonly stats = new KafkaConsumerStats();
   private readonly abandonment = new KafkaAbandonment();
-  private readonly retryWaits = new KafkaRetryWaits((partition) => this.resume(partition));
+  private readonly retryWaits = new KafkaRetryWaits((partition) => this.resumePartition(partition));
   private readonly batches: KafkaBatchProcessor;
   private consumer?: Consumer;
   private generation = new KafkaGroupGeneration();
@@ -48,6 +59,13 @@ export class KafkaConsumer implements RunningConsumer {
   private stopping?: Promise<void>;
   private stopRequested = false;
   private joinedBefore = false;
+  /** Ends the waits between start-up tries (`startup: 'keep-retrying'`) when the consumer stops. */
+  private readonly startupAbort = new AbortController();
+  /** The tries to reach Kafka after a first one found it unreachable; shutdown waits for them. */
+  private waitingForBroker?: Promise<void>;
+  private paused = false;
+  /** The topic's partitions assigned to this member at its last join. */
+  private assigned: readonly number[] = [];
 
   constructor(
     readonly client: KafkaClient,
@@ -84,19 +102,23 @@ export class KafkaConsumer implements RunningConsumer {
       retryWaits: this.retryWaits,
       heartbeatIntervalMs: client.settings.heartbeatIntervalMs,
       commitIntervalMs: KAFKA_COMMIT_INTERVAL_MS,
+      isPaused: () => this.paused,
       logger: this.logger,
     });
   }
 
   /** How a consumer of `subscription` is named in logs and statuses. */
   static nameOf({ topic, groupId }: Pick<ResolvedKafkaConsumer, 'topic' | 'groupId'>): string {
-    return `kafka:${topic} (${groupId})`;
+    return kafkaConsumerName(topic, groupId);
   }
 
   /**
    * Connects, subscribes and resolves once the consumer has joined its group. Rejects with a
-   * `MessageBusError` when it cannot connect or subscribe, or when kafkajs gives up on the
-   * first join; a first join that kafkajs will retry leaves it `reconnecting` instead.
+   * `MessageBusError` when it cannot subscribe, or when kafkajs gives up on the first join; a
+   * first join that kafkajs will retry leaves it `reconnecting` instead. When no broker can be
+   * reached: rejects with `KafkaConnectionError` under `startup: 'fail-fast'`; under
+   * `'keep-retrying'` (the default) resolves with the consumer `reconnecting` and keeps trying
+   * in the background until the broker answers.
    */
   start(): Promise<void> {
     if (this.starting)
@@ -119,7 +141,46 @@ export class KafkaConsumer implements RunningConsumer {
     return this.stopping;
   }
 
+  async pause(): Promise<void> {
+    if (this.stopRequested || this.stats.state === 'failed') return;
+    if (!this.paused) {
+      this.paused = true;
+      if (this.stats.state === 'running') this.stats.state = 'paused';
+      this.pauseAssigned();
+      this.logger.log(`${this.name}: paused`);
+    }
+    await this.whenIdle();
+  }
+
+  async resume(): Promise<void> {
+    if (!this.paused || this.stopRequested) return;
+    this.paused = false;
+    if (this.stats.state === 'paused') this.stats.state = 'running';
+    const { topic } = this.subscription;
+    try {
+      // Every partition, also one paused when it left in a rebalance; then again those
+      // whose message still waits out a retry backoff.
+      this.consumer?.resume([{ topic }]);
+      const waiting = this.retryWaits.waitingPartitions();
+      if (waiting.length > 0) this.consumer?.pause([{ topic, partitions: waiting }]);
+    } catch {
+      // Not running (crashed, restarting): a restarted consumer fetches every partition anyway.
+    }
+    this.logger.log(`${this.name}: resumed`);
+  }
+
   private async run(): Promise<void> {
+    const failure = await this.attemptStart();
+    if (failure === undefined) return;
+    if (this.keepsRetrying(failure)) {
+      this.waitingForBroker = this.waitForBroker(failure);
+      return;
+    }
+    throw await this.failToStart(failure);
+  }
+
+  /** One try at connecting, subscribing and running: undefined when it worked, else why not. */
+  private async attemptStart(): Promise<MessageBusError | undefined> {
     const { topic, groupId, fromBeginning, partitionsConcurrency } = this.subscription;
     const { sessionTimeoutMs, heartbeatIntervalMs, maxWaitTimeMs } = this.client.settings;
     const consumer = this.client.createKafka('consumer').consumer({
@@ -144,10 +205,50 @@ export class KafkaConsumer implements RunningConsumer {
         eachBatch: (payload) => this.onBatch(payload),
       });
     } catch (error) {
-      throw await this.failToStart(error);
+      return this.toStartError(error);
     }
     // kafkajs reports a failed first join through its crash event, not by rejecting run().
-    if (this.stats.state === 'failed') throw await this.failToStart(this.membership?.fatalCrash);
+    if (this.stats.state === 'failed') return this.toStartError(this.membership?.fatalCrash);
+    return undefined;
+  }
+
+  /** Whether a failed start is an unreachable broker to wait for (`startup: 'keep-retrying'`). */
+  private keepsRetrying(failure: MessageBusError): boolean {
+    return (
+      this.subscription.startup !== 'fail-fast' &&
+      !this.stopRequested &&
+      failure instanceof KafkaConnectionError &&
+      !isTlsFailureDetail(failure.detail)
+    );
+  }
+
+  /** Tries again with backoff until Kafka answers, the consumer stops, or a try fails for another reason. */
+  private async waitForBroker(first: MessageBusError): Promise<void> {
+    const { topic, groupId } = this.subscription;
+    this.stats.state = 'reconnecting';
+    this.stats.lastError = errorText(first);
+    this.logger.warn(
+      `Kafka consumer of ${topic} in group ${groupId} cannot reach Kafka yet and keeps trying (startup: 'keep-retrying'): ${first.message}`,
+    );
+    for (let tries = 1; ; tries += 1) {
+      await this.consumer?.disconnect().catch(() => undefined);
+      this.membership?.detach();
+      const delay = backoffDelay(tries, KAFKA_STARTUP_RETRY_INITIAL_MS, KAFKA_STARTUP_RETRY_MAX_MS);
+      if (!(await abortableDelay(delay, this.startupAbort.signal))) return;
+      const failure = await this.attemptStart();
+      if (failure === undefined || this.stopRequested) return;
+      if (!this.keepsRetrying(failure)) {
+        if (this.status().state !== 'failed') await this.failToStart(failure);
+        return;
+      }
+      this.stats.state = 'reconnecting';
+      this.stats.lastError = errorText(failure);
+      if (tries % KAFKA_STARTUP_RETRY_LOG_EVERY === 0) {
+        this.logger.warn(
+          `Kafka consumer of ${topic} in group ${groupId} still cannot reach Kafka after ${tries + 1} tries: ${failure.message}`,
+        );
+      }
+    }
   }
 
   private listen(consumer: Consumer): void {
@@ -162,11 +263,15 @@ export class KafkaConsumer implements RunningConsumer {
 
   private onJoin(partitions: readonly number[]): void {
     this.generation = new KafkaGroupGeneration();
+    this.assigned = partitions;
     this.retryWaits.keepOnly(partitions);
     if (this.stopRequested) this.generation.halt('stopping');
+    // Before kafkajs fetches for the new assignment (it emits the join first).
+    if (this.paused) this.pauseAssigned();
     const { state } = this.stats;
-    if (state !== 'starting' && state !== 'reconnecting' && state !== 'running') return;
-    this.stats.state = 'running';
+    const live: readonly string[] = ['starting', 'reconnecting', 'running', 'paused'];
+    if (!live.includes(state)) return;
+    this.stats.state = this.paused ? 'paused' : 'running';
     this.stats.lastError = undefined;
     const { topic, groupId } = this.subscription;
     const assigned =
@@ -208,6 +313,8 @@ export class KafkaConsumer implements RunningConsumer {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
+    // Fetched before the pause: left unresolved, so kafkajs fetches it again after resume().
+    if (this.paused) return;
     this.activeBatches += 1;
     noteKafkaHighWatermark(this.subscription, payload.batch);
     try {
@@ -221,14 +328,13 @@ export class KafkaConsumer implements RunningConsumer {
     }
   }
 
-  private async failToStart(error: unknown): Promise<MessageBusError> {
+  private toStartError(error: unknown): MessageBusError {
     const { topic, groupId } = this.subscription;
-    const failure = toKafkaConsumerError(
-      error,
-      topic,
-      groupId,
-      kafkaErrorContextOf(this.client.settings),
-    );
+    return toKafkaConsumerError(error, topic, groupId, kafkaErrorContextOf(this.client.settings));
+  }
+
+  private async failToStart(failure: MessageBusError): Promise<MessageBusError> {
+    const { topic, groupId } = this.subscription;
     this.stats.state = 'failed';
     this.stats.lastError = errorText(failure);
     this.logger.error(
@@ -241,6 +347,7 @@ export class KafkaConsumer implements RunningConsumer {
   private async shutdown(timeoutMs: number): Promise<void> {
     this.stopRequested = true;
     this.generation.halt('stopping');
+    this.startupAbort.abort();
     const waiting = this.retryWaits.clear();
     if (waiting > 0) {
       this.logger.log(
@@ -248,6 +355,7 @@ export class KafkaConsumer implements RunningConsumer {
       );
     }
     await this.starting?.catch(() => undefined);
+    await this.waitingForBroker;
     const consumer = this.consumer;
     if (this.stats.state !== 'failed') this.stats.state = 'stopping';
     try {
@@ -277,8 +385,22 @@ export class KafkaConsumer implements RunningConsumer {
     }
   }
 
-  /** Fetches from `partition` again after a retry wait (a no-op once the consumer is gone). */
-  private resume(partition: number): void {
+  /** Pauses each partition by number, so that a retry's own pause and resume of one partition leave the others paused. */
+  private pauseAssigned(): void {
+    if (this.assigned.length === 0) return;
+    try {
+      this.consumer?.pause([{ topic: this.subscription.topic, partitions: [...this.assigned] }]);
+    } catch {
+      // Not running (crashed, restarting): the next join pauses its partitions again.
+    }
+  }
+
+  /**
+   * Fetches from `partition` again after a retry wait (a no-op once the consumer is gone);
+   * while paused it stays paused, and `resume()` resumes it.
+   */
+  private resumePartition(partition: number): void {
+    if (this.paused) return;
     try {
       this.consumer?.resume([{ topic: this.subscription.topic, partitions: [partition] }]);
     } catch {

@@ -11,6 +11,7 @@ import type {
   DeliveryHandler,
   RunningConsumer,
 } from '../transport.interface';
+import { memoryConsumerName } from '../consumer-names';
 import type { MemoryEntry, MemoryGroupQueue } from './memory-entry';
 import type { MemorySettlement } from './memory-records';
 import type { MemorySubscription } from './memory-subscription.interface';
@@ -34,7 +35,8 @@ export interface MemoryConsumerHost {
  * message with nowhere to go is left at its source and comes back after its delay. Ordered
  * messages (per key, or per FIFO group) run one at a time and a failed one holds up those after
  * it, as a paused Kafka partition or a FIFO group does. `stop()` puts every message it holds
- * back for redelivery.
+ * back for redelivery. `pause()` starts nothing new (queued messages wait, retries come back
+ * to the queue) until `resume()`.
  */
 export class MemoryConsumer implements RunningConsumer {
   readonly name: string;
@@ -55,7 +57,8 @@ export class MemoryConsumer implements RunningConsumer {
   private readonly running = new Set<MemoryEntry>();
   /** Given back by `stop()` while their handler still ran: whatever it returns is dropped. */
   private readonly abandoned = new WeakSet<MemoryEntry>();
-  private drained?: () => void;
+  /** Called once nothing is in flight: `stop()` and `pause()` wait for it. */
+  private readonly drainWaiters = new Set<() => void>();
 
   constructor(
     private readonly host: MemoryConsumerHost,
@@ -63,7 +66,7 @@ export class MemoryConsumer implements RunningConsumer {
     private readonly handler: DeliveryHandler,
     private readonly queue: MemoryGroupQueue,
   ) {
-    this.name = `memory:${subscription.source} (${subscription.group})`;
+    this.name = memoryConsumerName(subscription.source, subscription.group);
   }
 
   status(): ConsumerStatus {
@@ -75,6 +78,7 @@ export class MemoryConsumer implements RunningConsumer {
 
   /** Nothing in flight, waiting for a retry, or ready to run. */
   isIdle(): boolean {
+    if (this.state === 'paused') return this.inFlight === 0;
     return (
       this.state !== 'running' ||
       (this.inFlight === 0 && this.retrying.size === 0 && this.nextRunnable() < 0)
@@ -93,6 +97,19 @@ export class MemoryConsumer implements RunningConsumer {
     }
   }
 
+  async pause(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'paused';
+    await this.whenDrained();
+    this.host.checkIdle();
+  }
+
+  async resume(): Promise<void> {
+    if (this.state !== 'paused') return;
+    this.state = 'running';
+    this.pump();
+  }
+
   async stop(timeoutMs: number): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
@@ -104,10 +121,10 @@ export class MemoryConsumer implements RunningConsumer {
     this.queue.ready.unshift(...held.map(([, entry]) => entry));
     this.busyLanes.clear();
     if (this.inFlight > 0) {
-      await new Promise<void>((resolve) => {
-        this.drained = resolve;
-        setTimeout(resolve, timeoutMs).unref();
-      });
+      await Promise.race([
+        this.whenDrained(),
+        new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
+      ]);
     }
     if (this.running.size > 0) {
       // As SQS and Kafka do: a handler still running after the timeout is not waited for,
@@ -121,6 +138,16 @@ export class MemoryConsumer implements RunningConsumer {
     }
     this.state = 'stopped';
     this.host.checkIdle();
+  }
+
+  private whenDrained(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.add(resolve));
+  }
+
+  private wakeDrainWaiters(): void {
+    for (const wake of [...this.drainWaiters]) wake();
+    this.drainWaiters.clear();
   }
 
   private laneOf(entry: MemoryEntry): string | undefined {
@@ -171,7 +198,8 @@ export class MemoryConsumer implements RunningConsumer {
       this.host.checkIdle();
       return;
     }
-    const settlement = decideSettlement(outcome, entry.attempt, rules, this.state !== 'running');
+    const stopping = this.state === 'stopping' || this.state === 'stopped';
+    const settlement = decideSettlement(outcome, entry.attempt, rules, stopping);
     observeSettlement(delivery, settlement);
     if (isUnauthenticated(outcome)) this.unauthenticated += 1;
     const record = (action: MemorySettlement['action']): MemorySettlement => ({
@@ -218,7 +246,7 @@ export class MemoryConsumer implements RunningConsumer {
         this.host.settled(record('leave'));
         break;
     }
-    if (this.inFlight === 0) this.drained?.();
+    if (this.inFlight === 0) this.wakeDrainWaiters();
     this.pump();
     this.host.checkIdle();
   }

@@ -58,11 +58,16 @@ export function toSqsOperationError(
 
 /** The SDK's name for an aborted request, whatever the HTTP handler. */
 export function isAbortError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { name?: unknown }).name === 'AbortError'
-  );
+  return hasErrorName(error, 'AbortError');
+}
+
+/** The SDK's "no credentials anywhere in the chain" (`sqs.credentials` unset and none found). */
+export function isCredentialsMissing(error: unknown): boolean {
+  return hasErrorName(error, 'CredentialsProviderError');
+}
+
+function hasErrorName(error: unknown, name: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
 }
 
 function truncate(text: string): string {

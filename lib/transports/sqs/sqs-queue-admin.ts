@@ -1,10 +1,4 @@
-import {
-  CreateQueueCommand,
-  DeleteQueueCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  type QueueAttributeName,
-} from '@aws-sdk/client-sqs';
+import type { QueueAttributeName } from '@aws-sdk/client-sqs';
 import { toSqsOperationError } from './sqs-error-mapping';
 import { assertQueueName } from './sqs-queue-address';
 import type { SqsSdkSession } from './sqs-sdk-session';
@@ -22,7 +16,7 @@ export class SqsQueueAdmin {
       queueAttributes.FifoQueue = 'true';
     const output = await this.session.call('CreateQueue', name, (sdk) =>
       sdk.send(
-        new CreateQueueCommand({
+        new this.session.api.CreateQueueCommand({
           QueueName: name,
           ...(Object.keys(queueAttributes).length > 0 ? { Attributes: queueAttributes } : {}),
         }),
@@ -35,7 +29,7 @@ export class SqsQueueAdmin {
     this.session.assertOpen('GetQueueUrl');
     assertQueueName(name, 'name');
     const output = await this.session.call('GetQueueUrl', name, (sdk) =>
-      sdk.send(new GetQueueUrlCommand({ QueueName: name })),
+      sdk.send(new this.session.api.GetQueueUrlCommand({ QueueName: name })),
     );
     if (!output.QueueUrl)
       throw toSqsOperationError('GetQueueUrl', name, new Error('SQS answered without a QueueUrl'));
@@ -50,7 +44,7 @@ export class SqsQueueAdmin {
     const queueUrl = this.session.queueUrlOf(targetQueue);
     const output = await this.session.call('GetQueueAttributes', queueUrl, (sdk) =>
       sdk.send(
-        new GetQueueAttributesCommand({
+        new this.session.api.GetQueueAttributesCommand({
           QueueUrl: queueUrl,
           AttributeNames: [...attributeNames] as QueueAttributeName[],
         }),
@@ -63,7 +57,7 @@ export class SqsQueueAdmin {
     this.session.assertOpen('DeleteQueue');
     const queueUrl = this.session.queueUrlOf(targetQueue);
     await this.session.call('DeleteQueue', queueUrl, (sdk) =>
-      sdk.send(new DeleteQueueCommand({ QueueUrl: queueUrl })),
+      sdk.send(new this.session.api.DeleteQueueCommand({ QueueUrl: queueUrl })),
     );
   }
 }

@@ -1,9 +1,3 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  ChangeMessageVisibilityCommand,
-  DeleteMessageBatchCommand,
-  DeleteMessageCommand,
-} from '@aws-sdk/client-sqs';
 import { SqsInvalidArgumentError } from './errors/sqs-invalid-argument.error';
 import type { SqsBatchResult, SqsVisibilityChange } from './sqs-batch-result.interface';
 import { runSqsBatches } from './sqs-batch.runner';
@@ -25,7 +19,12 @@ export class SqsReceiptHandles {
     const queueUrl = this.session.queueUrlOf(targetQueue);
     checkReceiptHandle(receiptHandle, 'receiptHandle');
     await this.session.call('DeleteMessage', queueUrl, (sdk) =>
-      sdk.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle })),
+      sdk.send(
+        new this.session.api.DeleteMessageCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: receiptHandle,
+        }),
+      ),
     );
   }
 
@@ -48,7 +47,7 @@ export class SqsReceiptHandles {
       rejected: [],
       send: (sdk, chunk) =>
         sdk.send(
-          new DeleteMessageBatchCommand({
+          new this.session.api.DeleteMessageBatchCommand({
             QueueUrl: queueUrl,
             Entries: chunk.map((entry) => ({
               Id: String(entry.index),
@@ -71,7 +70,7 @@ export class SqsReceiptHandles {
     checkWholeNumber(visibilityTimeout, 'visibilityTimeout', 0, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS);
     await this.session.call('ChangeMessageVisibility', queueUrl, (sdk) =>
       sdk.send(
-        new ChangeMessageVisibilityCommand({
+        new this.session.api.ChangeMessageVisibilityCommand({
           QueueUrl: queueUrl,
           ReceiptHandle: receiptHandle,
           VisibilityTimeout: visibilityTimeout,
@@ -104,7 +103,7 @@ export class SqsReceiptHandles {
       rejected: [],
       send: (sdk, chunk) =>
         sdk.send(
-          new ChangeMessageVisibilityBatchCommand({
+          new this.session.api.ChangeMessageVisibilityBatchCommand({
             QueueUrl: queueUrl,
             Entries: chunk.map((entry) => ({
               Id: String(entry.index),

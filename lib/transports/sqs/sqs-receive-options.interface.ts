@@ -11,6 +11,18 @@ export interface SqsReceiveOptions {
    * `message` unset, for callers that validate later anyway, such as the consumer runtime.
    */
   decode?: boolean;
+  /**
+   * The system attributes (`ApproximateReceiveCount`, `MessageGroupId`, ...) and message
+   * attributes to ask SQS for. Default `['All']` each; a caller that reads only a few asks for
+   * those, so that SQS sends and the SDK parses less per message.
+   */
+  attributeNames?: SqsReceiveAttributeNames;
+}
+
+/** Which attributes a receive asks for, by their SQS names, or `['All']`. */
+export interface SqsReceiveAttributeNames {
+  readonly system: readonly string[];
+  readonly message: readonly string[];
 }
 
 /** Options of `SqsClient.receiveMessages`. */

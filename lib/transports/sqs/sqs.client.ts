@@ -1,4 +1,3 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type {
   SqsBatchResult,
   SqsSentMessage,
@@ -12,6 +11,7 @@ import { SqsReceiptHandles } from './sqs-receipt-handles';
 import type { SqsReceiveManyOptions, SqsReceiveOptions } from './sqs-receive-options.interface';
 import type { SqsReceivedMessage } from './sqs-received-message.interface';
 import { SqsSdkSession } from './sqs-sdk-session';
+import { loadSqsSdk } from './sqs-sdk.loader';
 import type {
   SqsRawSendOptions,
   SqsSendBatchOptions,
@@ -42,14 +42,21 @@ export class SqsClient {
   private readonly receipts: SqsReceiptHandles;
   private readonly queues: SqsQueueAdmin;
 
+  /**
+   * Throws `MessageBusConfigurationError` naming the setting when an option is wrong, and
+   * `MissingOptionalPackageError` when `@aws-sdk/client-sqs` is not installed; sends nothing yet.
+   */
   constructor(options: SqsClientOptions) {
     const config = resolveSqsClientConfig(options);
     this.queueUrl = config.queueUrl;
+    // Loaded here, not imported: an app without SQS need not install the SDK.
+    const api = loadSqsSdk();
     // A client passed in stays the caller's to destroy.
     this.session = new SqsSdkSession(
       config.queueUrl,
-      options.client ?? new SQSClient(config.sdkConfig ?? {}),
+      options.client ?? new api.SQSClient(config.sdkConfig ?? {}),
       options.client === undefined,
+      api,
     );
     const parseOptions = options.registry ? { registry: options.registry } : {};
     this.sender = new SqsSender(this.session, parseOptions);
@@ -185,6 +192,16 @@ export class SqsClient {
     attributeNames: readonly string[] = ['All'],
   ): Promise<Record<string, string>> {
     return this.queues.attributesOf(targetQueue, attributeNames);
+  }
+
+  /**
+   * Resolves the credentials the SDK client will sign with, once; throws
+   * `SqsCredentialsMissingError` (a configuration error naming what to set) when there are
+   * none. The SQS consumers call it before they start, so that missing credentials stop the
+   * app's start-up with one sentence instead of failing every receive.
+   */
+  checkCredentials(): Promise<void> {
+    return this.session.checkCredentials();
   }
 
   /** Deletes a queue and every message in it. */

@@ -20,11 +20,13 @@ import type {
   DeliveryHandler,
   RunningConsumer,
 } from '../transport.interface';
+import { sqsConsumerName } from '../consumer-names';
 import { FifoGroupSerializer } from './consumer/fifo-group-serializer';
 import { InFlightLimiter } from './consumer/in-flight-limiter';
 import { receiveBackoffMs, sleep } from './consumer/sqs-consumer-backoff';
 import {
   SQS_EMPTY_SHORT_POLL_PAUSE_MS,
+  SQS_CONSUMER_RECEIVE_ATTRIBUTES,
   SQS_RECEIVE_ANSWER_GRACE_MS,
 } from './consumer/sqs-consumer.constants';
 import { describeError, isPermanentSqsError } from './consumer/sqs-consumer-errors';
@@ -66,6 +68,10 @@ const LOG_EVERY_FAILURES = 10;
  * its visibility timeout and handed to nobody. What a receive returns while the consumer
  * stops, and what shutdown gives back, is released only once no receive of this consumer is
  * open, so that none of its own receives takes it again.
+ *
+ * `pause()` works the same way without stopping: the pollers send no new receive until
+ * `resume()`, running handlers finish and settle, and what a receive already open returns
+ * (or a FIFO group had waiting) is given back once no receive of this consumer is open.
  */
 export class SqsConsumer implements RunningConsumer {
   readonly name: string;
@@ -81,6 +87,10 @@ export class SqsConsumer implements RunningConsumer {
   private readonly givingBack: Array<{ readonly held: HeldMessage; readonly why: string }> = [];
   private receivesEnded?: Promise<void>;
   private receivesOver = false;
+  /** Receives sent and not answered yet: a pause gives messages back only once there are none. */
+  private openReceives = 0;
+  /** Set while paused: the pollers wait on it before their next receive. */
+  private resumed?: { readonly promise: Promise<void>; readonly open: () => void };
   private readonly held = new Map<string, HeldMessage>();
   /** Handler plus settlement of each started message. */
   private readonly work = new Map<string, Promise<void>>();
@@ -98,6 +108,8 @@ export class SqsConsumer implements RunningConsumer {
   private readonly rules: SettlementRules;
   private state: ConsumerState = 'starting';
   private lastError?: string;
+  /** Why the consumer failed, for `start()` to reject with under `startup: 'fail-fast'`. */
+  private failure?: SqsConsumerFailedError;
   private hasRedrivePolicy = false;
   private nextKey = 0;
   private running?: Promise<void>;
@@ -108,7 +120,7 @@ export class SqsConsumer implements RunningConsumer {
     private readonly subscription: ResolvedSqsConsumer,
     private readonly handler: DeliveryHandler,
   ) {
-    this.name = `sqs:${subscription.queue}`;
+    this.name = sqsConsumerName(subscription.queue);
     this.rules = {
       retry: subscription.retry,
       canDeadLetter: subscription.deadLetterQueue !== undefined,
@@ -143,14 +155,26 @@ export class SqsConsumer implements RunningConsumer {
     });
   }
 
-  /** Starts the receive loops and returns at once; `status()` tells how they fare. */
+  /**
+   * Checks the credentials (missing ones reject with `SqsCredentialsMissingError`), then
+   * starts the receive loops. Under `startup: 'keep-retrying'` (the default) it returns at
+   * once and `status()` tells how they fare: `reconnecting` while SQS cannot be reached.
+   * Under `'fail-fast'` it first checks the queue (and the dead-letter queue), and rejects
+   * with `SqsConsumerFailedError` naming the queue when that check fails for any reason.
+   */
   async start(): Promise<void> {
-    this.running ??= this.run();
+    if (this.running) return;
+    await this.client.checkCredentials();
+    const failFast = this.subscription.startup === 'fail-fast';
+    const inspected = this.inspectQueues(failFast);
+    this.running = this.run(inspected);
+    if (failFast && !(await inspected) && this.failure) throw this.failure;
   }
 
   status(): ConsumerStatus {
+    const state = this.resumed && this.state === 'running' ? 'paused' : this.state;
     const status = withOccasionalCounts(
-      { name: this.name, state: this.state, inFlight: this.held.size, ...this.counts },
+      { name: this.name, state, inFlight: this.held.size, ...this.counts },
       { unauthenticated: this.unauthenticated, duplicate: this.duplicates },
     );
     return this.lastError === undefined ? status : { ...status, lastError: this.lastError };
@@ -161,8 +185,30 @@ export class SqsConsumer implements RunningConsumer {
     return this.stopped;
   }
 
-  private async run(): Promise<void> {
-    if (!(await this.inspectQueues())) return;
+  async pause(): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    if (!this.resumed) {
+      let open = (): void => undefined;
+      const promise = new Promise<void>((resolve) => (open = resolve));
+      this.resumed = { promise, open };
+      if (this.groups) this.giveBack(this.groups.drain(), 'the consumer was paused');
+      this.logger.log(`Paused consuming ${this.subscription.queue}`);
+    }
+    await Promise.allSettled([...this.work.values()]);
+  }
+
+  async resume(): Promise<void> {
+    const resumed = this.resumed;
+    if (!resumed) return;
+    this.resumed = undefined;
+    resumed.open();
+    // Given back while paused but still held (a receive was open): released now.
+    if (this.givingBack.length > 0) this.inBackground(this.releaseGivenBack());
+    this.logger.log(`Resumed consuming ${this.subscription.queue}`);
+  }
+
+  private async run(inspected: Promise<boolean>): Promise<void> {
+    if (!(await inspected)) return;
     this.setState('running');
     const pollers = Array.from({ length: this.subscription.pollers }, () => this.poll());
     await Promise.all(pollers);
@@ -191,6 +237,11 @@ export class SqsConsumer implements RunningConsumer {
       await running;
     }
     this.receivesOver = true;
+    await this.releaseGivenBack();
+  }
+
+  /** Releases what waited for no receive to be open, one log line per reason. */
+  private async releaseGivenBack(): Promise<void> {
     const byReason = new Map<string, HeldMessage[]>();
     for (const { held, why } of this.givingBack.splice(0))
       byReason.set(why, [...(byReason.get(why) ?? []), held]);
@@ -203,7 +254,10 @@ export class SqsConsumer implements RunningConsumer {
    */
   private giveBack(messages: HeldMessage[], why: string): void {
     if (messages.length === 0) return;
-    if (this.abort.signal.aborted && !this.receivesOver) {
+    const waitForReceives = this.abort.signal.aborted
+      ? !this.receivesOver
+      : this.resumed !== undefined && this.openReceives > 0;
+    if (waitForReceives) {
       for (const held of messages) this.givingBack.push({ held, why });
       return;
     }
@@ -212,10 +266,10 @@ export class SqsConsumer implements RunningConsumer {
 
   /**
    * Checks that the queue (and the dead-letter queue) exist and learns whether the queue has
-   * a redrive policy, retrying while SQS is unreachable. False when the consumer failed or
-   * was stopped meanwhile.
+   * a redrive policy, retrying while SQS is unreachable unless `failFast`, which fails the
+   * consumer at the first failure. False when the consumer failed or was stopped meanwhile.
    */
-  private async inspectQueues(): Promise<boolean> {
+  private async inspectQueues(failFast: boolean): Promise<boolean> {
     const signal = this.abort.signal;
     for (let failures = 1; !signal.aborted; failures += 1) {
       try {
@@ -227,6 +281,10 @@ export class SqsConsumer implements RunningConsumer {
         if (signal.aborted) return false;
         if (isPermanentSqsError(error)) {
           this.fail(error);
+          return false;
+        }
+        if (failFast) {
+          this.fail(this.unreachableAtStart(error));
           return false;
         }
         this.reconnecting(error, failures, 'checking the queue');
@@ -255,10 +313,15 @@ export class SqsConsumer implements RunningConsumer {
     const { waitTimeSeconds, visibilityTimeout } = this.subscription;
     let failures = 0;
     while (!signal.aborted && this.state !== 'failed') {
+      if (this.resumed) {
+        await untilResumed(this.resumed.promise, signal);
+        continue;
+      }
       const slots = await this.limiter.acquireUpTo(SQS_MAX_RECEIVE_MESSAGES, signal);
       if (slots === 0) break;
       const requestedAt = Date.now();
       let messages: SqsReceivedMessage[];
+      this.openReceives += 1;
       try {
         messages = await this.client.receiveMessages(this.queueUrl, {
           maxMessages: slots,
@@ -268,8 +331,10 @@ export class SqsConsumer implements RunningConsumer {
           abortSignal: this.receiveAbort.signal,
           // The dispatcher parses and validates each body once; the client need not as well.
           decode: false,
+          attributeNames: SQS_CONSUMER_RECEIVE_ATTRIBUTES,
         });
       } catch (error) {
+        this.openReceives -= 1;
         this.limiter.release(slots);
         if (signal.aborted) break;
         if (isPermanentSqsError(error)) {
@@ -285,8 +350,12 @@ export class SqsConsumer implements RunningConsumer {
         failures = 0;
         this.recovered();
       }
+      this.openReceives -= 1;
       this.limiter.release(slots - messages.length);
       for (const message of messages) this.accept(message, requestedAt);
+      // Paused meanwhile: what this receive (and the others) brought goes back now.
+      if (this.resumed && this.openReceives === 0 && !signal.aborted)
+        this.inBackground(this.releaseGivenBack());
       if (messages.length === 0 && waitTimeSeconds === 0)
         await sleep(SQS_EMPTY_SHORT_POLL_PAUSE_MS, signal);
     }
@@ -308,6 +377,10 @@ export class SqsConsumer implements RunningConsumer {
     if (this.abort.signal.aborted) {
       // The receive was answered as the consumer stopped: the message goes back unhandled.
       this.giveBack([held], 'received while stopping');
+      return;
+    }
+    if (this.resumed) {
+      this.giveBack([held], 'received as the consumer was paused');
       return;
     }
     const startsNow =
@@ -508,6 +581,7 @@ export class SqsConsumer implements RunningConsumer {
     this.giveBack(release, `an earlier message of group ${held.groupId ?? ''} stays on the queue`);
     if (!next) return;
     if (this.abort.signal.aborted) this.giveBack([next], 'not started before shutdown');
+    else if (this.resumed) this.giveBack([next], 'not started before the consumer was paused');
     else this.begin(next);
   }
 
@@ -594,6 +668,16 @@ export class SqsConsumer implements RunningConsumer {
     this.logger.log(`Receiving from ${this.subscription.queue} again`);
   }
 
+  /** Why a `startup: 'fail-fast'` consumer did not start: SQS could not be reached. */
+  private unreachableAtStart(error: unknown): SqsConsumerFailedError {
+    return new SqsConsumerFailedError(
+      this.subscription.queue,
+      `SQS at ${this.queueUrl} could not be reached at start-up (${describeError(error)}): ` +
+        "check sqs.queueUrl (or sqs.endpoint) and that SQS is up, or set startup to 'keep-retrying' to wait for it",
+      { cause: error },
+    );
+  }
+
   private fail(error: unknown): void {
     if (this.state === 'failed') return;
     const failure =
@@ -607,6 +691,7 @@ export class SqsConsumer implements RunningConsumer {
             { cause: error },
           );
     this.lastError = failure.message;
+    this.failure = failure;
     this.setState('failed');
     this.logger.error(failure.message);
     // The other pollers stop too; running handlers still settle, waiting ones go back.
@@ -627,6 +712,19 @@ function queueUrlOf(
     if (!(error instanceof SqsInvalidArgumentError)) throw error;
     throw new MessageBusConfigurationError(`consumers.sqs[].${setting}`, error.problem);
   }
+}
+
+/** Resolves once `resumed` does, or at once when `signal` aborts (the consumer stops). */
+function untilResumed(resumed: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void resumed.then(done);
+  });
 }
 
 /** Whether every promise settled within `timeoutMs`. */

@@ -1,7 +1,7 @@
-import {
-  ReceiveMessageCommand,
-  type Message,
-  type MessageAttributeValue,
+import type {
+  Message,
+  MessageAttributeValue,
+  MessageSystemAttributeName,
 } from '@aws-sdk/client-sqs';
 import type { MessageParseOptions } from '../../message/message-bus-message';
 import type { SqsOperationError } from './errors/sqs-operation.error';
@@ -22,8 +22,11 @@ import {
   SQS_MAX_WAIT_TIME_SECONDS,
 } from './sqs.constants';
 
+const ALL: readonly string[] = ['All'];
+
 /**
- * The receive path of `SqsClient`: long polls with every system and message attribute,
+ * The receive path of `SqsClient`: long polls with every system and message attribute (or
+ * the ones the caller names),
  * and turns each SDK message into an `SqsReceivedMessage` with its body read (and, for an
  * envelope, validated). Aborting a poll resolves with `[]`.
  */
@@ -59,7 +62,7 @@ export class SqsReceiver {
     try {
       const output = await this.session.call(operation, queueUrl, (sdk) =>
         sdk.send(
-          new ReceiveMessageCommand({
+          new this.session.api.ReceiveMessageCommand({
             QueueUrl: queueUrl,
             MaxNumberOfMessages: maxMessages,
             WaitTimeSeconds: waitTimeSeconds,
@@ -67,8 +70,10 @@ export class SqsReceiver {
             ...(options.visibilityTimeout !== undefined
               ? { VisibilityTimeout: options.visibilityTimeout }
               : {}),
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
+            MessageSystemAttributeNames: [
+              ...(options.attributeNames?.system ?? ALL),
+            ] as MessageSystemAttributeName[],
+            MessageAttributeNames: [...(options.attributeNames?.message ?? ALL)],
           }),
           abortSignal ? { abortSignal } : {},
         ),

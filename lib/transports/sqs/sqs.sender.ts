@@ -1,8 +1,4 @@
-import {
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  type MessageAttributeValue,
-} from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { MessageValidationError } from '../../errors/message-validation.error';
 import type { MessageParseOptions } from '../../message/message-bus-message';
 import { SqsInvalidArgumentError } from './errors/sqs-invalid-argument.error';
@@ -48,7 +44,7 @@ export class SqsSender {
     const { body, idempotencyKey } = toSqsOutgoingBody(message, this.parseOptions);
     const output = await this.session.call('SendMessage', queueUrl, (sdk) =>
       sdk.send(
-        new SendMessageCommand({
+        new this.session.api.SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: body,
           ...sendParameters(options, fifo, options.deduplicationId ?? idempotencyKey),
@@ -69,7 +65,7 @@ export class SqsSender {
     checkSendOptions(sendOptions, queueUrl, fifo);
     const output = await this.session.call('SendMessage', queueUrl, (sdk) =>
       sdk.send(
-        new SendMessageCommand({
+        new this.session.api.SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: body,
           ...sendParameters(sendOptions, fifo, sendOptions.deduplicationId),
@@ -119,7 +115,7 @@ export class SqsSender {
       rejected,
       send: (sdk, chunk) =>
         sdk.send(
-          new SendMessageBatchCommand({
+          new this.session.api.SendMessageBatchCommand({
             QueueUrl: queueUrl,
             Entries: chunk.map((entry) => ({
               Id: String(entry.index),

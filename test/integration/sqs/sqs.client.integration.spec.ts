@@ -6,6 +6,7 @@ import { SqsBatchError } from '../../../lib/transports/sqs/errors/sqs-batch.erro
 import { SqsInvalidArgumentError } from '../../../lib/transports/sqs/errors/sqs-invalid-argument.error';
 import { SqsQueueDoesNotExistError } from '../../../lib/transports/sqs/errors/sqs-queue-does-not-exist.error';
 import { MessageBusMessage } from '../../../lib/message/message-bus-message';
+import { SQS_CONSUMER_RECEIVE_ATTRIBUTES } from '../../../lib/transports/sqs/consumer/sqs-consumer.constants';
 import type { SqsReceivedMessage } from '../../../lib/transports/sqs/sqs-received-message.interface';
 import type { SqsClient } from '../../../lib/transports/sqs/sqs.client';
 import {
@@ -81,6 +82,35 @@ describe('SqsClient against a real SQS emulator', () => {
 
     await client.deleteMessage(queue, received!.receiptHandle);
     expect(await queueDepth(client, queue)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it('asks SQS for the named attributes only, as the consumer runtime does', async () => {
+    const queue = await newQueue('sqs-attribute-names');
+    await client.sendMessage(paymentMessage('P-ATTR'), queue, {
+      messageAttributes: { tenant: 'acme', traceparent: '00-abc-def-01' },
+    });
+    const received = await client.receiveMessage(queue, {
+      waitTimeSeconds: 5,
+      attributeNames: SQS_CONSUMER_RECEIVE_ATTRIBUTES,
+    });
+    // The consumer's constant: the attempt (FIFO fields only on FIFO queues), every message attribute.
+    expect(received?.attributes).toEqual({ ApproximateReceiveCount: '1' });
+    expect(received?.receiveCount).toBe(1);
+    expect(Object.keys(received?.messageAttributes ?? {}).sort()).toEqual([
+      'tenant',
+      'traceparent',
+    ]);
+    await client.changeMessageVisibility(queue, received!.receiptHandle, 0);
+
+    const narrowed = await client.receiveMessage(queue, {
+      waitTimeSeconds: 5,
+      attributeNames: { system: ['SentTimestamp'], message: ['traceparent'] },
+    });
+    expect(Object.keys(narrowed?.attributes ?? {})).toEqual(['SentTimestamp']);
+    expect(narrowed?.receiveCount).toBe(1);
+    expect(narrowed?.messageAttributes).toEqual({
+      traceparent: { dataType: 'String', stringValue: '00-abc-def-01' },
+    });
   });
 
   it('sends a plain object as JSON, and receives it without a message', async () => {

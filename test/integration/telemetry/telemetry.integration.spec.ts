@@ -158,7 +158,9 @@ describe.each<Bus>(['sqs', 'kafka'])('telemetry on %s with the real OpenTelemetr
       .publish(payment('chain'), names.first, { headers: { 'x-tenant': 'acme' } });
 
     await eventually(
-      () => spansNamed(otel.spans, `process ${names.second}`).length === 1,
+      () =>
+        spansNamed(otel.spans, `process ${names.second}`).length === 1 &&
+        spansNamed(otel.spans, `process ${names.first}`).length === 1,
       () =>
         `spans so far: ${otel.spans
           .getFinishedSpans()

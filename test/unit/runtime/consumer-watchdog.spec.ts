@@ -45,6 +45,21 @@ describe('ConsumerWatchdog', () => {
     Logger.overrideLogger(new ConsoleLogger());
   });
 
+  it('treats paused and stopped consumers as chosen states, not failures: no log, no exit', () => {
+    const exit = vi.fn();
+    const drain = vi.fn(async () => undefined);
+    const watchdog = new ConsumerWatchdog({
+      statuses: () => [status('paused'), status('stopped')],
+      onFailure: 'exit',
+      drain,
+      exit,
+    });
+    watchdog.check();
+    expect(logger.errors).toEqual([]);
+    expect(drain).not.toHaveBeenCalled();
+    expect(exit).not.toHaveBeenCalled();
+  });
+
   it('holds one timer while started, which keeps Node alive, and none once stopped', () => {
     const watchdog = new ConsumerWatchdog({
       statuses: () => [status('running')],

@@ -1,14 +1,12 @@
-import {
-  AssignerProtocol,
-  PartitionAssigners,
-  type Cluster,
-  type GroupMember,
-  type PartitionAssigner,
-} from 'kafkajs';
+import type { AssignerProtocol, Cluster, GroupMember, PartitionAssigner } from 'kafkajs';
 import type { KafkaPartitionAssigner } from '../kafka-client-options.interface';
 import type { AssignmentFunction, GroupSubscription, TopicPartition } from './group-subscription';
 import { assignRange, RANGE_ASSIGNER_NAME } from './range.assigner';
 import { assignRoundRobin, ROUND_ROBIN_ASSIGNER_NAME } from './round-robin.assigner';
+import { loadKafkaJs } from '../kafkajs.loader';
+
+/** kafkajs's ConsumerProtocol encoders and decoders. */
+type Protocol = typeof AssignerProtocol;
 
 /** The ConsumerProtocol version written: 0 (topics and user data), which every client reads. */
 const PROTOCOL_VERSION = 0;
@@ -20,12 +18,13 @@ type JoinedMember = GroupMember & { readonly groupInstanceId?: string | null };
 export function toKafkaJsPartitionAssigners(
   names: readonly KafkaPartitionAssigner[],
 ): PartitionAssigner[] {
+  const { AssignerProtocol: protocol, PartitionAssigners } = loadKafkaJs();
   return names.map((name) => {
     switch (name) {
       case 'range':
-        return standardAssigner(RANGE_ASSIGNER_NAME, assignRange);
+        return standardAssigner(RANGE_ASSIGNER_NAME, assignRange, protocol);
       case 'roundrobin':
-        return standardAssigner(ROUND_ROBIN_ASSIGNER_NAME, assignRoundRobin);
+        return standardAssigner(ROUND_ROBIN_ASSIGNER_NAME, assignRoundRobin, protocol);
       case 'kafkajs-roundrobin':
         return PartitionAssigners.roundRobin;
     }
@@ -39,25 +38,29 @@ export function toKafkaJsPartitionAssigners(
  * those), the subscribed topics of all members assigned, and every member sent an assignment,
  * an empty one included (the Java client refuses an empty buffer).
  */
-function standardAssigner(name: string, assign: AssignmentFunction): PartitionAssigner {
+function standardAssigner(
+  name: string,
+  assign: AssignmentFunction,
+  protocol: Protocol,
+): PartitionAssigner {
   return ({ cluster }) => ({
     name,
     version: PROTOCOL_VERSION,
     protocol: ({ topics }) => ({
       name,
-      metadata: AssignerProtocol.MemberMetadata.encode({
+      metadata: protocol.MemberMetadata.encode({
         version: PROTOCOL_VERSION,
         topics,
         userData: Buffer.alloc(0),
       }),
     }),
     async assign({ members, topics }) {
-      const subscriptions = members.map((member) => subscriptionOf(member, name));
+      const subscriptions = members.map((member) => subscriptionOf(member, name, protocol));
       const wanted = new Set([...topics, ...subscriptions.flatMap((one) => one.topics)]);
       const assignment = assign(subscriptions, await partitionsOf(cluster, [...wanted]));
       return subscriptions.map(({ memberId }) => ({
         memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+        memberAssignment: protocol.MemberAssignment.encode({
           version: PROTOCOL_VERSION,
           assignment: byTopic(assignment.get(memberId) ?? []),
           userData: Buffer.alloc(0),
@@ -67,11 +70,15 @@ function standardAssigner(name: string, assign: AssignmentFunction): PartitionAs
   });
 }
 
-function subscriptionOf(member: JoinedMember, protocol: string): GroupSubscription {
-  const metadata = AssignerProtocol.MemberMetadata.decode(member.memberMetadata);
+function subscriptionOf(
+  member: JoinedMember,
+  protocolName: string,
+  protocol: Protocol,
+): GroupSubscription {
+  const metadata = protocol.MemberMetadata.decode(member.memberMetadata);
   if (!metadata || !Array.isArray(metadata.topics)) {
     throw new Error(
-      `group member ${member.memberId} sent no readable ${protocol} subscription (ConsumerProtocol)`,
+      `group member ${member.memberId} sent no readable ${protocolName} subscription (ConsumerProtocol)`,
     );
   }
   return {

@@ -18,6 +18,8 @@ export interface KafkaBatchProcessorOptions {
   readonly heartbeatIntervalMs: number;
   /** Longest finished messages of a partition wait for a commit while its batch goes on. */
   readonly commitIntervalMs: number;
+  /** The consumer was paused: the batch stops after its current message, the rest fetched again on resume. */
+  readonly isPaused?: () => boolean;
   readonly logger: Pick<LoggerService, 'log' | 'warn'>;
 }
 
@@ -115,7 +117,7 @@ export class KafkaBatchProcessor {
     let attempt =
       batch.messages.length > 0 ? retryWaits.attemptOf(partition, batch.messages[0].offset) : 1;
     for (const message of batch.messages) {
-      if (halt.aborted || !payload.isRunning()) break;
+      if (halt.aborted || !payload.isRunning() || this.options.isPaused?.()) break;
       const settlement = await messages.process(partition, message, halt, attempt);
       attempt = 1;
       // Given up on by stop() (which has committed what settled before), or, for a runner that

@@ -21,6 +21,16 @@ export const KAFKA_CONSUMER_RETRY = {
 } as const;
 
 /**
+ * Waits between tries to reach Kafka at start-up with `startup: 'keep-retrying'`, each try
+ * itself being kafkajs's connect with its own retries: short enough that a consumer starts
+ * soon after its broker comes up, long enough not to hammer a broker that is down.
+ */
+export const KAFKA_STARTUP_RETRY_INITIAL_MS = 1_000;
+export const KAFKA_STARTUP_RETRY_MAX_MS = 30_000;
+/** A consumer still waiting for its broker at start-up says so again every this many tries. */
+export const KAFKA_STARTUP_RETRY_LOG_EVERY = 10;
+
+/**
  * Headers a dead-lettered record carries next to its original key, value and headers: why it
  * failed and where it came from, so that it can be inspected and replayed.
  */

@@ -1,5 +1,6 @@
-import { ConfigResourceTypes, type Admin, type Message } from 'kafkajs';
+import type { Admin, Message } from 'kafkajs';
 import type { KafkaClient } from '../kafka.client';
+import { loadKafkaJs } from '../kafkajs.loader';
 import { toKafkaSendError, type KafkaErrorContext } from '../kafka-error-mapping';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from './kafka-consumer.constants';
 import { toTruncatedKafkaDeadLetterRecord } from './kafka-dead-letter-record';
@@ -85,7 +86,11 @@ export class KafkaDeadLetterPublisher implements KafkaDeadLetterSink {
       const { resources } = await admin.describeConfigs({
         includeSynonyms: false,
         resources: [
-          { type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] },
+          {
+            type: loadKafkaJs().ConfigResourceTypes.TOPIC,
+            name: topic,
+            configNames: ['max.message.bytes'],
+          },
         ],
       });
       const value = Number(resources[0]?.configEntries[0]?.configValue);

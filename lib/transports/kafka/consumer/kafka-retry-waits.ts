@@ -27,6 +27,11 @@ export class KafkaRetryWaits {
     return this.waits.size;
   }
 
+  /** Partitions whose message still waits out its backoff (their partition stays paused). */
+  waitingPartitions(): number[] {
+    return [...this.waits].filter(([, wait]) => wait.timer !== undefined).map(([p]) => p);
+  }
+
   /**
    * Pauses nothing itself (the caller has paused the partition): records that `offset`
    * failed on `attempt` and resumes the partition after `delayMs`.

@@ -8,6 +8,11 @@ export interface KafkaConnectionErrorDetails {
   readonly detail?: string;
 }
 
+/** Whether a connection failure's detail says the TLS handshake failed: a setting to fix, not an outage. */
+export function isTlsFailureDetail(detail: string | undefined): boolean {
+  return /certificate|self[- ]signed|SSL|TLS|handshake/i.test(detail ?? '');
+}
+
 /**
  * No broker could be reached, or the TLS handshake failed, after kafkajs's retries.
  * Distinct from `KafkaAuthenticationError` so that callers can tell "down" from "refused".
@@ -20,7 +25,7 @@ export class KafkaConnectionError extends MessageBusError implements KafkaConnec
   readonly detail?: string;
 
   constructor(details: KafkaConnectionErrorDetails, options?: { cause?: unknown }) {
-    const tls = /certificate|self[- ]signed|SSL|TLS|handshake/i.test(details.detail ?? '')
+    const tls = isTlsFailureDetail(details.detail)
       ? 'check kafka.ssl (e.g. { ca: [pem] } for a private CA) and kafka.securityProtocol'
       : 'check kafka.bootstrapServers, kafka.securityProtocol and that the brokers are up';
     super(

@@ -20,26 +20,39 @@ export class InFlightLimiter {
 
   /**
    * Waits until at least one slot is free, then reserves up to `max` of the free ones and
-   * returns how many. Resolves 0 once `signal` aborts.
+   * returns how many. After a wait, it takes the slots once the current turn of the event
+   * loop is over (see below). Resolves 0 once `signal` aborts.
    */
   async acquireUpTo(max: number, signal?: AbortSignal): Promise<number> {
-    while (this.free <= 0) {
+    for (;;) {
+      if (this.free > 0) break;
+      while (this.free <= 0) {
+        if (signal?.aborted) return 0;
+        await this.released(signal);
+      }
+      // Slots come back one at a time as the messages of one receive settle, each in its own
+      // microtask: let the rest of that burst land first, so that the next receive asks for
+      // all the slots it freed rather than for one message each.
+      if (this.free < max) await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal?.aborted) return 0;
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          signal?.removeEventListener('abort', wake);
-          const index = this.waiters.indexOf(wake);
-          if (index >= 0) this.waiters.splice(index, 1);
-          resolve();
-        };
-        this.waiters.push(wake);
-        signal?.addEventListener('abort', wake, { once: true });
-      });
     }
     if (signal?.aborted) return 0;
     const granted = Math.min(max, this.free);
     this.used += granted;
     return granted;
+  }
+
+  private released(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        signal?.removeEventListener('abort', wake);
+        const index = this.waiters.indexOf(wake);
+        if (index >= 0) this.waiters.splice(index, 1);
+        resolve();
+      };
+      this.waiters.push(wake);
+      signal?.addEventListener('abort', wake, { once: true });
+    });
   }
 
   /** Gives back `count` slots (unused reservations, or settled messages) and wakes a waiter. */

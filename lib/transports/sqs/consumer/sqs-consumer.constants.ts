@@ -1,4 +1,18 @@
+import type { SqsReceiveAttributeNames } from '../sqs-receive-options.interface';
+
 /** How SqsConsumer paces its SQS calls. Not options: the defaults suit every queue we run. */
+
+/**
+ * What every receive of a consumer asks SQS for, and all the runtime reads: the attempt
+ * (`ApproximateReceiveCount`), a FIFO message's group and order (`MessageGroupId`,
+ * `SequenceNumber`), and every message attribute (they become the delivery's `headers`, and a
+ * dead letter keeps the original's). Leaving out the other system attributes spares SQS and
+ * the SDK their text on every message. A stage that reads another attribute adds it here.
+ */
+export const SQS_CONSUMER_RECEIVE_ATTRIBUTES: SqsReceiveAttributeNames = Object.freeze({
+  system: Object.freeze(['ApproximateReceiveCount', 'MessageGroupId', 'SequenceNumber']),
+  message: Object.freeze(['All']),
+});
 
 /** A delete or visibility batch is sent at 10 entries, or this long after its first entry. */
 export const SQS_BATCH_FLUSH_DELAY_MS = 5;

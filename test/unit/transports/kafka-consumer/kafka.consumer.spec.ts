@@ -189,7 +189,7 @@ describe('KafkaConsumer', () => {
     );
   });
 
-  it('fails start() when the first join fails for good, and when it cannot connect', async () => {
+  it('fails start() when the first join fails for good, and when it cannot connect with startup fail-fast', async () => {
     const joinFails = setup(undefined, (fake) => {
       fake.onRun = () =>
         fake.crash(
@@ -203,11 +203,15 @@ describe('KafkaConsumer', () => {
     expect(joinFails.consumer.status().state).toBe('failed');
     expect(joinFails.fake().disconnect).toHaveBeenCalled();
 
-    const cannotConnect = setup(undefined, (fake) => {
-      fake.connect.mockRejectedValue(
-        Object.assign(new Error('connect ECONNREFUSED'), { name: 'KafkaJSConnectionError' }),
-      );
-    });
+    const cannotConnect = setup(
+      undefined,
+      (fake) => {
+        fake.connect.mockRejectedValue(
+          Object.assign(new Error('connect ECONNREFUSED'), { name: 'KafkaJSConnectionError' }),
+        );
+      },
+      { ...subscription, startup: 'fail-fast' },
+    );
     await expect(cannotConnect.consumer.start()).rejects.toThrow(
       /Could not connect to Kafka at b:9092/,
     );

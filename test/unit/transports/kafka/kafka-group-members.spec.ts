@@ -7,6 +7,8 @@ function member(status: Partial<ConsumerStatus>, start: () => Promise<void> = as
     name: 'member',
     start: vi.fn(start),
     stop: vi.fn(async (_timeoutMs: number) => undefined),
+    pause: vi.fn(async () => undefined),
+    resume: vi.fn(async () => undefined),
     status: (): ConsumerStatus => ({
       name: 'member',
       state: 'running',
@@ -59,6 +61,18 @@ describe('KafkaGroupMembers', () => {
     await group.stop(1_234);
 
     expect(members.map((m) => m.stop.mock.calls)).toEqual([[[1_234]], [[1_234]]]);
+  });
+
+  it('pauses and resumes every member, and says paused once all are', async () => {
+    const members = [member({ state: 'paused' }), member({ state: 'paused' })];
+    const group = await KafkaGroupMembers.start('g', members);
+
+    await group.pause();
+    expect(members.map((m) => m.pause.mock.calls.length)).toEqual([1, 1]);
+    expect(group.status().state).toBe('paused');
+
+    await group.resume();
+    expect(members.map((m) => m.resume.mock.calls.length)).toEqual([1, 1]);
   });
 
   it('stops the members that started and rethrows when one cannot start', async () => {

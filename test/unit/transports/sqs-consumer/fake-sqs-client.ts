@@ -67,6 +67,9 @@ export class FakeSqsClient {
     return `dlq-${this.deadLetters.length}`;
   }
 
+  /** The fake signs nothing: there are always credentials. */
+  async checkCredentials(): Promise<void> {}
+
   asClient(): SqsClient {
     return this as unknown as SqsClient;
   }

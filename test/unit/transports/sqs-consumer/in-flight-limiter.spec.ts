@@ -45,3 +45,36 @@ describe('InFlightLimiter', () => {
     expect(limiter.inUse).toBe(1);
   });
 });
+
+describe('InFlightLimiter after a wait', () => {
+  it('takes every slot freed in the same turn of the event loop, so one receive asks for them all', async () => {
+    const limiter = new InFlightLimiter(10);
+    await limiter.acquireUpTo(10);
+    const waiting = limiter.acquireUpTo(10);
+
+    // The messages of one receive settle one microtask after another.
+    for (let i = 0; i < 4; i += 1) {
+      await Promise.resolve();
+      limiter.release(1);
+    }
+
+    await expect(waiting).resolves.toBe(4);
+    expect(limiter.inUse).toBe(10);
+  });
+
+  it('waits again when another poller took the freed slots first', async () => {
+    const limiter = new InFlightLimiter(2);
+    await limiter.acquireUpTo(2);
+    const first = limiter.acquireUpTo(10);
+    const second = limiter.acquireUpTo(10);
+    limiter.release(1);
+
+    await expect(first).resolves.toBe(1);
+    let secondGranted: number | undefined;
+    void second.then((count) => (secondGranted = count));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(secondGranted).toBeUndefined();
+    limiter.release(1);
+    await expect(second).resolves.toBe(1);
+  });
+});
