@@ -143,6 +143,9 @@ export {
 } from './idempotency/redis-idempotency.store';
 export { IdempotencyStoreUnavailableError } from './errors/idempotency-store-unavailable.error';
 
+// Traces and metrics (OpenTelemetry API)
+export type { MessageBusTelemetryOptions } from './telemetry/telemetry-options.interface';
+
 // Transports
 export type { TransportName } from './interfaces/transport-name';
 export type { InboundDelivery } from './dispatch/inbound-delivery.interface';

@@ -1,4 +1,5 @@
 import type { IdempotencyOptions } from '../idempotency/idempotency-options.interface';
+import type { MessageBusTelemetryOptions } from '../telemetry/telemetry-options.interface';
 import type { UnhandledAction } from '../dispatch/unhandled-policy';
 import type { MessageTypeDefinition } from '../message/message-type-registry';
 import type { KafkaClientOptions } from '../transports/kafka/kafka-client-options.interface';
@@ -83,4 +84,9 @@ export interface MessageBusModuleOptions {
    * per `meta_data.idempotency_key` (see `IdempotencyOptions`). Off by default.
    */
   idempotency?: boolean | IdempotencyOptions;
+  /**
+   * Traces and metrics through `@opentelemetry/api` (an optional peer; nothing is recorded
+   * unless the app registers an OpenTelemetry SDK). Both on by default; turn either off here.
+   */
+  telemetry?: MessageBusTelemetryOptions;
 }

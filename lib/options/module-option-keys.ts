@@ -24,6 +24,7 @@ export const MODULE_OPTION_KEYS: OptionKeys<MessageBusModuleOptions & { isGlobal
   verifyToken: true,
   serviceToken: true,
   idempotency: true,
+  telemetry: true,
   isGlobal: true,
 };
 

@@ -5,6 +5,7 @@ import {
   type UnhandledPolicy,
 } from '../dispatch/unhandled-policy';
 import { resolveIdempotency, type IdempotencyPolicy } from '../idempotency/idempotency-policy';
+import { resolveTelemetry } from '../telemetry/resolve-telemetry';
 import { MessageBusConfigurationError } from '../errors/message-bus-configuration.error';
 import type {
   KafkaConsumerOptions,
@@ -177,6 +178,7 @@ export function resolveModuleOptions(
     ...(tokenVerification === undefined ? {} : { tokenVerification }),
     verifyToken,
     ...(serviceToken === undefined ? {} : { serviceToken }),
+    telemetry: resolveTelemetry(merged.telemetry),
   };
 }
 

@@ -17,6 +17,7 @@ import type { TransportName } from '../interfaces/transport-name';
 import type { StartupPolicy } from '../interfaces/startup-policy';
 import type { ResolvedTokenVerification } from '../trust/resolve-token-verification';
 import type { ServiceTokenSource } from '../trust/service-token';
+import type { ResolvedTelemetry } from '../telemetry/telemetry-options.interface';
 
 export interface ResolvedSqsConsumer extends Required<
   Omit<
@@ -94,4 +95,6 @@ export interface ResolvedMessageBusOptions {
   /** The module's `verifyToken`, default false. */
   verifyToken: boolean;
   serviceToken?: ServiceTokenSource;
+  /** The module's `telemetry`; unset (options built by hand) means both signals on. */
+  telemetry?: ResolvedTelemetry;
 }

@@ -6,6 +6,7 @@ import { looksLikeEnvelope, type OutgoingMessage } from '../message/message-body
 import { MessageBusMessage, type CreateMessageOptions } from '../message/message-bus-message';
 import { resolveServiceToken, type ServiceTokenSource } from '../trust/service-token';
 import { MessageTypeRegistry } from '../message/message-type-registry';
+import { PublishTracer } from '../telemetry/publish.tracer';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
 import { MessageTransports } from '../transports/message-transports';
 import type { PublishOptions, PublishReceipt } from '../transports/transport.interface';
@@ -27,11 +28,15 @@ export interface BuildMessageOptions<TPayload extends object = object> extends O
 /** Sends messages without caring which bus carries them: the module's `transport` decides. */
 @Injectable()
 export class MessageBusPublisher {
+  private readonly tracing: PublishTracer;
+
   constructor(
     @Inject(MESSAGE_BUS_RESOLVED_OPTIONS) private readonly options: ResolvedMessageBusOptions,
     private readonly transports: MessageTransports,
     private readonly registry: MessageTypeRegistry,
-  ) {}
+  ) {
+    this.tracing = new PublishTracer(options.telemetry);
+  }
 
   /**
    * Publishes to a queue (SQS) or topic (Kafka) named `destination`. `message` is a
@@ -51,7 +56,10 @@ export class MessageBusPublisher {
     const { transport, ...publishOptions } = options;
     const name =
       this.options.transport === 'memory' ? 'memory' : (transport ?? this.options.transport);
-    return this.transports.get(name).publish(envelope, destination, publishOptions);
+    const bus = this.transports.get(name);
+    return this.tracing.publish(name, destination, envelope.type, publishOptions, (traced) =>
+      bus.publish(envelope, destination, traced),
+    );
   }
 
   /**

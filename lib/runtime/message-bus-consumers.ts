@@ -18,6 +18,7 @@ import { ConsumerWatchdog } from './consumer-watchdog';
 import { declaredConsumers } from './declared-consumers';
 import { ManagedConsumerSlot, type ManagedConsumer } from './managed-consumer';
 import { MessageDispatcher } from './message.dispatcher';
+import { ConsumerTelemetry } from '../telemetry/consumer.telemetry';
 import { startConsumer } from './start-consumers';
 
 /**
@@ -44,8 +45,9 @@ export class MessageBusConsumers
     const mayStart = (name: string) => (): void => {
       if (!options.consume) throw new ConsumptionDisabledError(name);
     };
+    const telemetry = ConsumerTelemetry.create(options.telemetry);
     for (const declared of declaredConsumers(options)) {
-      const launch = () => startConsumer(declared, transports, dispatcher);
+      const launch = () => startConsumer(declared, transports, dispatcher, telemetry);
       this.slots.set(
         declared.name,
         new ManagedConsumerSlot(

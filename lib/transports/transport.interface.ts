@@ -10,6 +10,12 @@ export interface PublishOptions {
   messageGroupId?: string;
   /** SQS: delay before the message becomes visible, 0–900 s. */
   delaySeconds?: number;
+  /**
+   * Sent beside the body, which they never change: Kafka record headers, SQS `String` message
+   * attributes (at most 10, names as SQS allows them). Trace context (`traceparent`,
+   * `tracestate`) is added here when tracing is on.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface PublishReceipt {

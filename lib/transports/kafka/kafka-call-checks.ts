@@ -44,3 +44,28 @@ export function toKey(key: unknown, argument: string): string | null {
     );
   return key;
 }
+
+/** Record headers as kafkajs sends them: string values only (sent as UTF-8); none is `undefined`. */
+export function toHeaders(headers: unknown, argument: string): Record<string, string> | undefined {
+  if (headers === undefined || headers === null) return undefined;
+  if (typeof headers !== 'object' || Array.isArray(headers)) {
+    throw new KafkaInvalidArgumentError(
+      argument,
+      'must be an object of header names to string values',
+    );
+  }
+  const entries = Object.entries(headers);
+  if (entries.length === 0) return undefined;
+  for (const [name, value] of entries) {
+    if (name === '') {
+      throw new KafkaInvalidArgumentError(argument, 'has an empty header name: name every header');
+    }
+    if (typeof value !== 'string') {
+      throw new KafkaInvalidArgumentError(
+        `${argument}.${name}`,
+        `must be a string (sent as UTF-8), got a ${typeof value}`,
+      );
+    }
+  }
+  return headers as Record<string, string>;
+}

@@ -12,6 +12,8 @@ export interface KafkaBatchEntry {
   readonly message: KafkaOutgoingMessage;
   /** Partition key: the same key always lands on the same partition, so its messages keep their order. */
   readonly key?: string;
+  /** Record headers, sent beside the value (which they never change). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Options of `KafkaClient.receiveMessage`. */

@@ -91,16 +91,18 @@ export class KafkaClient {
   /**
    * Sends one message: a `MessageBusMessage` as its `serialize()` text, a plain envelope
    * (has `meta_data` or `payload`) validated first, any other plain object as JSON.
-   * `key` routes it: the same key, the same partition. Throws `MessageValidationError`
-   * before sending when the envelope is invalid.
+   * `key` routes it: the same key, the same partition. `headers` are sent as record headers
+   * beside the value, which they never change. Throws `MessageValidationError` before sending
+   * when the envelope is invalid.
    */
   async sendMessage(
     message: KafkaOutgoingMessage,
     topic: string,
     key?: string,
+    headers?: Readonly<Record<string, string>>,
   ): Promise<KafkaSendResult> {
     this.assertOpen('sendMessage');
-    return this.sender.sendOne(message, topic, key);
+    return this.sender.sendOne(message, topic, key, headers);
   }
 
   /**

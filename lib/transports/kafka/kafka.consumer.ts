@@ -27,6 +27,7 @@ import { toKafkaConsumerError } from './kafka-error-mapping';
 import { kafkaConsumerName } from '../consumer-names';
 import { KafkaGroupMembership } from './kafka-group-membership';
 import type { KafkaClient } from './kafka.client';
+import { noteKafkaHighWatermark } from '../../telemetry/kafka-lag.registry';
 
 /**
  * One topic in one consumer group, run on kafkajs: batches are fetched per partition, the
@@ -354,6 +355,7 @@ export class KafkaConsumer implements RunningConsumer {
     // Fetched before the pause: left unresolved, so kafkajs fetches it again after resume().
     if (this.paused) return;
     this.activeBatches += 1;
+    noteKafkaHighWatermark(this.subscription, payload.batch);
     try {
       await this.batches.process(payload, this.generation);
     } finally {

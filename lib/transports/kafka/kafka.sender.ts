@@ -3,7 +3,7 @@ import { MessageValidationError } from '../../errors/message-validation.error';
 import type { MessageParseOptions } from '../../message/message-bus-message';
 import { KafkaInvalidArgumentError } from './errors/kafka-invalid-argument.error';
 import { KafkaSendError } from './errors/kafka-send.error';
-import { assertTopic, toKey } from './kafka-call-checks';
+import { assertTopic, toHeaders, toKey } from './kafka-call-checks';
 import { toKafkaSendError, type KafkaErrorContext } from './kafka-error-mapping';
 import { toKafkaValue, type KafkaOutgoingMessage } from './kafka-message-codec';
 import type { KafkaPartitionRecorder } from './kafka-partition-recorder';
@@ -29,10 +29,14 @@ export class KafkaSender {
     message: KafkaOutgoingMessage,
     topic: string,
     key: string | undefined,
+    headers?: Readonly<Record<string, string>>,
   ): Promise<KafkaSendResult> {
     assertTopic(topic);
     const value = toKafkaValue(message, this.parseOptions);
-    const [result] = await this.send(topic, [{ key: toKey(key, 'key'), value }]);
+    const checked = toHeaders(headers, 'headers');
+    const [result] = await this.send(topic, [
+      { key: toKey(key, 'key'), value, ...(checked === undefined ? {} : { headers: checked }) },
+    ]);
     return result;
   }
 
@@ -43,7 +47,10 @@ export class KafkaSender {
     }
     const messages = entries.map((entry, index): Message => {
       if (entry === null || typeof entry !== 'object') {
-        throw new KafkaInvalidArgumentError(`entries[${index}]`, 'must be { message, key? }');
+        throw new KafkaInvalidArgumentError(
+          `entries[${index}]`,
+          'must be { message, key?, headers? }',
+        );
       }
       let value: string;
       try {
@@ -58,7 +65,12 @@ export class KafkaSender {
           `Invalid message at entries[${index}]`,
         );
       }
-      return { key: toKey(entry.key, `entries[${index}].key`), value };
+      const headers = toHeaders(entry.headers, `entries[${index}].headers`);
+      return {
+        key: toKey(entry.key, `entries[${index}].key`),
+        value,
+        ...(headers === undefined ? {} : { headers }),
+      };
     });
     if (messages.length === 0) return [];
     return this.send(topic, messages);

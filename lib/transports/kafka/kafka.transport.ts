@@ -25,7 +25,12 @@ export class KafkaTransport implements MessageTransport<ResolvedKafkaConsumer> {
     destination: string,
     options: PublishOptions = {},
   ): Promise<PublishReceipt> {
-    const { partition, offset } = await this.client.sendMessage(message, destination, options.key);
+    const { partition, offset } = await this.client.sendMessage(
+      message,
+      destination,
+      options.key,
+      options.headers,
+    );
     return { transport: 'kafka', destination, partition, offset: String(offset) };
   }
 

@@ -6,6 +6,8 @@ export interface MemoryEntry {
   readonly key?: string;
   /** SQS FIFO message group. */
   readonly groupId?: string;
+  /** The publish's headers, delivered with it. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Deliveries so far; the next one is `attempt + 1`. */
   attempt: number;
 }

@@ -4,6 +4,7 @@ import { describeDelivery } from '../../dispatch/delivery-description';
 import { isUnauthenticated, type DispatchOutcome } from '../../dispatch/delivery-outcome';
 import type { InboundDelivery } from '../../dispatch/inbound-delivery.interface';
 import { decideSettlement } from '../../dispatch/settlement-policy';
+import { observeSettlement } from '../../telemetry/settlement-observation';
 import type {
   ConsumerState,
   ConsumerStatus,
@@ -179,6 +180,7 @@ export class MemoryConsumer implements RunningConsumer {
       attempt: entry.attempt,
       messageId: entry.messageId,
       ...(entry.key !== undefined ? { key: entry.key } : {}),
+      ...(entry.headers !== undefined ? { headers: entry.headers } : {}),
     };
     let outcome: DispatchOutcome;
     this.running.add(entry);
@@ -199,6 +201,7 @@ export class MemoryConsumer implements RunningConsumer {
     }
     const stopping = this.state === 'stopping' || this.state === 'stopped';
     const settlement = decideSettlement(outcome, entry.attempt, rules, stopping);
+    observeSettlement(delivery, settlement);
     if (isUnauthenticated(outcome)) this.unauthenticated += 1;
     const record = (action: MemorySettlement['action']): MemorySettlement => ({
       messageId: entry.messageId,

@@ -198,6 +198,7 @@ function entryOf(messageId: string, body: string, options: PublishOptions): Memo
     body,
     ...(options.key !== undefined ? { key: options.key } : {}),
     ...(options.messageGroupId !== undefined ? { groupId: options.messageGroupId } : {}),
+    ...(options.headers !== undefined ? { headers: options.headers } : {}),
     attempt: 0,
   };
 }

@@ -5,6 +5,8 @@ import { SQS_MAX_DELAY_SECONDS } from './sqs.constants';
 
 /** SQS allows at most this many message attributes per message. */
 const MAX_MESSAGE_ATTRIBUTES = 10;
+/** Longest message attribute name SQS accepts. */
+const MAX_ATTRIBUTE_NAME_LENGTH = 256;
 
 /** Checks what SQS would refuse anyway in a send's options, before a request is made. */
 export function checkSendOptions(options: SqsSendOptions, queueUrl: string, fifo: boolean): void {
@@ -47,6 +49,13 @@ export function checkSendOptions(options: SqsSendOptions, queueUrl: string, fifo
       );
     }
     for (const [name, value] of entries) {
+      const problem = attributeNameProblem(name);
+      if (problem !== undefined) {
+        throw new SqsInvalidArgumentError(
+          `options.messageAttributes.${name}`,
+          `is not a name SQS accepts for a message attribute (publish header): it ${problem}`,
+        );
+      }
       if (!isNonBlank(value)) {
         throw new SqsInvalidArgumentError(
           `options.messageAttributes.${name}`,
@@ -55,6 +64,19 @@ export function checkSendOptions(options: SqsSendOptions, queueUrl: string, fifo
       }
     }
   }
+}
+
+/** SQS's rules for message attribute names; undefined when `name` follows them. */
+function attributeNameProblem(name: string): string | undefined {
+  if (name.length === 0 || name.length > MAX_ATTRIBUTE_NAME_LENGTH)
+    return `must be 1-${MAX_ATTRIBUTE_NAME_LENGTH} characters long`;
+  if (!/^[A-Za-z0-9_.-]+$/.test(name))
+    return 'may only use letters, digits, "_", "-" and "." (rename the header)';
+  if (name.startsWith('.') || name.endsWith('.') || name.includes('..'))
+    return 'may not start or end with "." nor hold ".." (rename the header)';
+  if (/^(aws\.|amazon\.)/i.test(name))
+    return 'may not start with "AWS." or "Amazon.", which SQS reserves (rename the header)';
+  return undefined;
 }
 
 export function checkWholeNumber(value: unknown, argument: string, min: number, max: number): void {

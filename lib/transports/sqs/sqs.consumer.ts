@@ -7,6 +7,7 @@ import {
   type Settlement,
   type SettlementRules,
 } from '../../dispatch/settlement-policy';
+import { observeSettlement } from '../../telemetry/settlement-observation';
 import { MessageBusConfigurationError } from '../../errors/message-bus-configuration.error';
 import { SqsConsumerFailedError } from './errors/sqs-consumer-failed.error';
 import { SqsInvalidArgumentError } from './errors/sqs-invalid-argument.error';
@@ -438,6 +439,7 @@ export class SqsConsumer implements RunningConsumer {
 
   private async settle(held: HeldMessage, outcome: DispatchOutcome): Promise<void> {
     const settlement = decideSettlement(outcome, held.delivery.attempt, this.rules);
+    observeSettlement(held.delivery, settlement);
     if (isUnauthenticated(outcome)) this.unauthenticated += 1;
     // An extension on the wire must land before our own change, or it would undo a retry delay.
     await this.heartbeat.untrack(held.key);

@@ -7,6 +7,7 @@ import type {
   PublishReceipt,
   RunningConsumer,
 } from '../transport.interface';
+import type { SqsQueueDepth } from '../../telemetry/sqs-depth.sampler';
 import type { SqsClient } from './sqs.client';
 import { SqsConsumer } from './sqs.consumer';
 
@@ -24,8 +25,21 @@ export class SqsTransport implements MessageTransport<ResolvedSqsConsumer> {
     const messageId = await this.client.sendMessage(message, destination, {
       delaySeconds: options.delaySeconds,
       messageGroupId: options.messageGroupId,
+      ...(options.headers === undefined ? {} : { messageAttributes: options.headers }),
     });
     return { transport: 'sqs', destination, messageId };
+  }
+
+  /** A queue's approximate message counts, for the queue-depth gauge: one `GetQueueAttributes`. */
+  async queueDepth(queue: string): Promise<SqsQueueDepth> {
+    const attributes = await this.client.getQueueAttributes(queue, [
+      'ApproximateNumberOfMessages',
+      'ApproximateNumberOfMessagesNotVisible',
+    ]);
+    return {
+      visible: Number(attributes.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
   }
 
   async consume(

@@ -3,6 +3,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { describeDelivery } from '../../../dispatch/delivery-description';
 import { isUnauthenticated, type DispatchOutcome } from '../../../dispatch/delivery-outcome';
 import { decideSettlement, type SettlementRules } from '../../../dispatch/settlement-policy';
+import { observeSettlement } from '../../../telemetry/settlement-observation';
 import type { MessageBusMessage } from '../../../message/message-bus-message';
 import type { RetryPolicy } from '../../../dispatch/retry-policy';
 import type { InboundDelivery } from '../../../dispatch/inbound-delivery.interface';
@@ -123,6 +124,7 @@ export class KafkaMessageProcessor {
       return 'settled';
     }
     const settlement = decideSettlement(outcome, attempt, this.rules, halt.aborted);
+    observeSettlement(delivery, settlement);
     if (isUnauthenticated(outcome)) stats.unauthenticated += 1;
     switch (settlement.action) {
       case 'acknowledge':
