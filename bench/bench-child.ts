@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { stripVTControlCharacters } from 'node:util';
 import { contender } from './contender-catalog';
 import type { ContenderRequest, ContenderResult } from './contender.interface';
 import { BenchRunClock } from './run-clock';
@@ -20,7 +21,9 @@ process.once('message', (request: ContenderRequest) => {
       const body = await contender(request.contender).load();
       await body(request, clock);
     })().catch((caught: unknown) => {
-      error = caught instanceof Error ? caught.message : String(caught);
+      // One line, without colours, bounded: it goes into the report's table.
+      const text = caught instanceof Error ? caught.message : String(caught);
+      error = stripVTControlCharacters(text).split('\n')[0].slice(0, 200);
       clock.stop();
     });
     await clock.finished;

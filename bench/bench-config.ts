@@ -48,7 +48,10 @@ export function readBenchConfig(argv: readonly string[]): BenchConfig {
     capMs: count('BENCH_CAP_S', quick ? 60 : 180) * 1_000,
     validationIterations: quick ? 5_000 : 20_000,
     validationSamples: quick ? 5 : 21,
-    only: only.length > 0 ? CONTENDERS.filter((c) => only.includes(c.id)).map((c) => c.id) : CONTENDERS.map((c) => c.id),
+    only:
+      only.length > 0
+        ? CONTENDERS.filter((c) => only.includes(c.id)).map((c) => c.id)
+        : CONTENDERS.map((c) => c.id),
   };
 }
 

@@ -34,7 +34,8 @@ const ratio = (
   of: RatioDefinition['of'] = 'msgsPerSec',
 ): RatioDefinition => ({
   section,
-  name: of === 'peakRssMb' ? `peak RSS ${numerator} / ${denominator}` : `${numerator} / ${denominator}`,
+  name:
+    of === 'peakRssMb' ? `peak RSS ${numerator} / ${denominator}` : `${numerator} / ${denominator}`,
   numerator,
   denominator,
   of,
@@ -101,7 +102,12 @@ export interface RatioSummary {
 
 export interface BenchReport {
   readonly date: string;
-  readonly machine: { readonly cores: number; readonly cpu: string; readonly memoryGb: number; readonly node: string };
+  readonly machine: {
+    readonly cores: number;
+    readonly cpu: string;
+    readonly memoryGb: number;
+    readonly node: string;
+  };
   readonly settings: Record<string, unknown>;
   readonly loads: readonly RoundLoad[];
   readonly contenders: readonly ContenderSummary[];
@@ -146,13 +152,19 @@ export function buildReport(
   const ratios: RatioSummary[] = [];
   for (const definition of RATIOS) {
     const values: number[] = [];
-    const rounds = new Set(runs.filter((run) => run.section === definition.section).map((r) => r.round));
+    const rounds = new Set(
+      runs.filter((run) => run.section === definition.section).map((r) => r.round),
+    );
     for (const round of rounds) {
       const find = (id: string) =>
-        runs.find((run) => run.section === definition.section && run.round === round && run.contender === id);
+        runs.find(
+          (run) =>
+            run.section === definition.section && run.round === round && run.contender === id,
+        );
       const top = find(definition.numerator);
       const bottom = find(definition.denominator);
-      if (!top || !bottom || !usable(top) || !usable(bottom) || bottom[definition.of] === 0) continue;
+      if (!top || !bottom || !usable(top) || !usable(bottom) || bottom[definition.of] === 0)
+        continue;
       values.push(top[definition.of] / bottom[definition.of]);
     }
     if (values.length === 0 && rounds.size === 0) continue;
@@ -175,7 +187,11 @@ export function buildReport(
     ratios.push({
       section: 'validation',
       name: 'µs per PAYMENT envelope beyond JSON.parse',
-      spread: { min: validation.extra.diffMinUs, median: validation.extra.diffUs, max: validation.extra.diffMaxUs },
+      spread: {
+        min: validation.extra.diffMinUs,
+        median: validation.extra.diffUs,
+        max: validation.extra.diffMaxUs,
+      },
       target: '≤ 0.5',
       met: validation.extra.diffUs <= 0.5,
     });
@@ -220,7 +236,10 @@ export function formatReport(report: BenchReport): string {
     `${report.date.slice(0, 16).replace('T', ' ')} UTC, ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, Node ${m.node}; min / **median** / max over ${report.settings.rounds as number} interleaved round(s)`,
   );
   const loadText = report.loads
-    .map((load) => `${load.section} r${load.round} ${load.loadAverage.map((v) => v.toFixed(2)).join(' ')}`)
+    .map(
+      (load) =>
+        `${load.section} r${load.round} ${load.loadAverage.map((v) => v.toFixed(2)).join(' ')}`,
+    )
     .join('; ');
   lines.push(`load average (1/5/15 min) at each round's start: ${loadText}`, '');
   lines.push('| section | contender | messages | msg/s | start-up ms (median) | peak RSS MB |');
@@ -240,7 +259,11 @@ export function formatReport(report: BenchReport): string {
       `validation: JSON.parse alone ${e.jsonParseNs} ns, library parse + validate ${e.libraryNs} ns per PAYMENT envelope (medians)`,
     );
   }
-  lines.push('', '| section | ratio | min / median / max | target | met |', '| --- | --- | --- | --- | --- |');
+  lines.push(
+    '',
+    '| section | ratio | min / median / max | target | met |',
+    '| --- | --- | --- | --- | --- |',
+  );
   for (const r of report.ratios) {
     lines.push(
       `| ${SECTION_TITLES[r.section]} | ${r.name} | ${spreadText(r.spread, 2)} | ${r.target ?? 'info'} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`,

@@ -24,9 +24,8 @@ function failureEntries(): ContenderEntry[] {
         label: `library, ${mode === 'blocking' ? 'ordered (blocking) retries' : 'retry-topic mode'}, ${failurePercent} % fail their first attempt`,
         failurePercent,
         load: async () => {
-          const { kafkaLibraryContender, RETRY_MODE_OPTION } = await import(
-            './kafka/kafka-library.contender.js'
-          );
+          const { kafkaLibraryContender, RETRY_MODE_OPTION } =
+            await import('./kafka/kafka-library.contender.js');
           // The ordered mode is today's default: no option set, so it runs on any revision.
           return kafkaLibraryContender(
             mode === 'blocking' ? {} : { [RETRY_MODE_OPTION]: 'retry-topic' },
@@ -57,16 +56,16 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     id: 'lib',
     sections: kafkaSections,
     label: 'library, default settings',
-    load: async () => (await import('./kafka/kafka-library.contender.js')).kafkaLibraryContender({}),
+    load: async () =>
+      (await import('./kafka/kafka-library.contender.js')).kafkaLibraryContender({}),
   },
   {
     id: 'lib-tuned',
     sections: kafkaSections,
     label: 'library, tuned',
     load: async () => {
-      const { kafkaLibraryContender, LIBRARY_TUNED_KAFKA } = await import(
-        './kafka/kafka-library.contender.js'
-      );
+      const { kafkaLibraryContender, LIBRARY_TUNED_KAFKA } =
+        await import('./kafka/kafka-library.contender.js');
       return kafkaLibraryContender(LIBRARY_TUNED_KAFKA);
     },
   },
@@ -74,13 +73,15 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     id: 'nest',
     sections: kafkaSections,
     label: '@nestjs/microservices ServerKafka, @EventPattern no-op',
-    load: async () => (await import('./kafka/server-kafka.contender.js')).serverKafkaContender(false),
+    load: async () =>
+      (await import('./kafka/server-kafka.contender.js')).serverKafkaContender(false),
   },
   {
     id: 'nest-validated',
     sections: kafkaSections,
     label: 'ServerKafka + ValidationPipe on a class-validator DTO',
-    load: async () => (await import('./kafka/server-kafka.contender.js')).serverKafkaContender(true),
+    load: async () =>
+      (await import('./kafka/server-kafka.contender.js')).serverKafkaContender(true),
   },
   ...failureEntries(),
   {
@@ -114,9 +115,8 @@ export const CONTENDERS: readonly ContenderEntry[] = [
     sections: ['sqs'],
     label: 'library, tuned',
     load: async () => {
-      const { sqsLibraryContender, LIBRARY_TUNED_SQS } = await import(
-        './sqs/sqs-library.contender.js'
-      );
+      const { sqsLibraryContender, LIBRARY_TUNED_SQS } =
+        await import('./sqs/sqs-library.contender.js');
       return sqsLibraryContender(LIBRARY_TUNED_SQS);
     },
   },

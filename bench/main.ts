@@ -2,7 +2,14 @@ import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readBenchConfig, sectionContenders, type BenchConfig } from './bench-config';
-import { buildReport, currentLoad, formatReport, type BenchRun, type RoundLoad } from './bench-report';
+import {
+  buildReport,
+  currentLoad,
+  formatReport,
+  type BenchReport,
+  type BenchRun,
+  type RoundLoad,
+} from './bench-report';
 import { contender, type BenchSection } from './contender-catalog';
 import type { ContenderRequest, ContenderResult } from './contender.interface';
 import { KafkaTopicFixture } from './kafka/kafka-topic.fixture';
@@ -37,41 +44,57 @@ async function main(): Promise<void> {
   const roundStart = (section: BenchSection, round: number): void => {
     const loadAverage = currentLoad();
     loads.push({ section, round, loadAverage });
-    console.log(`[bench] ${section} round ${round}/${config.rounds}, load average ${loadAverage.join(' ')}`);
+    console.log(
+      `[bench] ${section} round ${round}/${config.rounds}, load average ${loadAverage.join(' ')}`,
+    );
+  };
+
+  const out = resolve(__dirname, '..');
+  const results = join(out, 'results.json');
+  // Written after every section, so that a run stopped half-way still leaves its figures.
+  const write = (): BenchReport => {
+    const report = buildReport(runs, loads, {
+      ...config,
+      kafkaLibrarySettings: LIBRARY_KAFKA_SETTINGS,
+      sqsLibrarySettings: LIBRARY_SQS_SETTINGS,
+      retryModeOption: RETRY_MODE_OPTION,
+      clocks: {
+        kafka:
+          'from the child starting its consumer (before connect / group join / app creation) to its last message processed',
+        sqs: 'from before the consumer starts to the queue holding no message (ApproximateNumberOfMessages + NotVisible = 0)',
+      },
+    });
+    mkdirSync(out, { recursive: true });
+    writeFileSync(results, JSON.stringify(report, null, 2));
+    return report;
   };
 
   await runValidation(config, roundStart, record);
+  write();
   const kafka = new KafkaTopicFixture(env.KAFKA_BOOTSTRAP_SERVERS);
   try {
     await runKafka(config, kafka, 'kafka', config.kafkaMessages, roundStart, record);
+    write();
     if (config.kafkaLargeMessages > 0)
       await runKafka(config, kafka, 'kafka-large', config.kafkaLargeMessages, roundStart, record);
+    write();
     await runKafkaFailure(config, kafka, roundStart, record);
+    write();
   } finally {
     await kafka.close();
   }
   await runSqs(config, env.SQS_ENDPOINT, roundStart, record);
-
-  const report = buildReport(runs, loads, {
-    ...config,
-    kafkaLibrarySettings: LIBRARY_KAFKA_SETTINGS,
-    sqsLibrarySettings: LIBRARY_SQS_SETTINGS,
-    retryModeOption: RETRY_MODE_OPTION,
-    clocks: {
-      kafka: 'from the child starting its consumer (before connect / group join / app creation) to its last message processed',
-      sqs: 'from before the consumer starts to the queue holding no message (ApproximateNumberOfMessages + NotVisible = 0)',
-    },
-  });
-  const out = resolve(__dirname, '..');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'results.json'), JSON.stringify(report, null, 2));
-  console.log(`\n${formatReport(report)}\n\n[bench] written to ${join(out, 'results.json')}`);
+  console.log(`\n${formatReport(write())}\n\n[bench] written to ${results}`);
 }
 
 type RoundStart = (section: BenchSection, round: number) => void;
 type Record = (section: BenchSection, round: number, result: ContenderResult) => void;
 
-async function runValidation(config: BenchConfig, roundStart: RoundStart, record: Record): Promise<void> {
+async function runValidation(
+  config: BenchConfig,
+  roundStart: RoundStart,
+  record: Record,
+): Promise<void> {
   if (!config.only.includes('validate')) return;
   roundStart('validation', 1);
   record(
@@ -97,7 +120,9 @@ async function runKafka(
 ): Promise<void> {
   const ids = sectionContenders(config, section);
   if (ids.length === 0) return;
-  console.log(`[bench] ${section}: producing ${messages} PAYMENT envelopes on ${config.partitions} partitions`);
+  console.log(
+    `[bench] ${section}: producing ${messages} PAYMENT envelopes on ${config.partitions} partitions`,
+  );
   const topic = await fixture.createFilledTopic(section, messages, config.partitions);
   for (let round = 1; round <= config.rounds; round += 1) {
     roundStart(section, round);
@@ -136,7 +161,11 @@ async function runKafkaFailure(
   for (let round = 1; round <= config.rounds; round += 1) {
     roundStart('kafka-failure', round);
     for (const id of ids) {
-      const topic = await fixture.createFilledTopic(`fail-${round}`, config.failureMessages, config.partitions);
+      const topic = await fixture.createFilledTopic(
+        `fail-${round}`,
+        config.failureMessages,
+        config.partitions,
+      );
       record(
         'kafka-failure',
         round,
@@ -158,17 +187,27 @@ async function runKafkaFailure(
 }
 
 /** Each round fills one fresh queue per contender (not timed), then runs the contenders in turn. */
-async function runSqs(config: BenchConfig, endpoint: string, roundStart: RoundStart, record: Record): Promise<void> {
+async function runSqs(
+  config: BenchConfig,
+  endpoint: string,
+  roundStart: RoundStart,
+  record: Record,
+): Promise<void> {
   const ids = sectionContenders(config, 'sqs');
   if (ids.length === 0) return;
   const sqs = benchSqsClient(endpoint);
   try {
     for (let round = 1; round <= config.rounds; round += 1) {
       const stamp = `${Date.now().toString(36)}-${process.pid}`;
-      console.log(`[bench] sqs: filling ${ids.length} queues with ${config.sqsMessages} envelopes each`);
+      console.log(
+        `[bench] sqs: filling ${ids.length} queues with ${config.sqsMessages} envelopes each`,
+      );
       const queues = new Map<string, string>();
       for (const id of ids)
-        queues.set(id, await createFilledQueue(sqs, `bench-${id}-${stamp}-r${round}`, config.sqsMessages));
+        queues.set(
+          id,
+          await createFilledQueue(sqs, `bench-${id}-${stamp}-r${round}`, config.sqsMessages),
+        );
       roundStart('sqs', round);
       for (const id of ids) {
         const queueUrl = queues.get(id)!;
@@ -224,7 +263,11 @@ function runChild(request: ContenderRequest): Promise<ContenderResult> {
     }, request.capMs + 30_000);
     child.once('message', (result: ContenderResult) => settle(result));
     child.once('exit', (code) =>
-      settle(failed(`child exited (${code}) without a result: ${stderr.trim().split('\n').slice(-3).join(' | ')}`)),
+      settle(
+        failed(
+          `child exited (${code}) without a result: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+        ),
+      ),
     );
     child.send(request);
   });

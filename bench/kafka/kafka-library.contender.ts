@@ -85,7 +85,11 @@ export function kafkaLibraryContender(
       imports: [
         MessageBusModule.forRoot({
           transport: 'kafka',
-          kafka: { bootstrapServers: kafka.brokers, securityProtocol: 'PLAINTEXT', logLevel: 'error' },
+          kafka: {
+            bootstrapServers: kafka.brokers,
+            securityProtocol: 'PLAINTEXT',
+            logLevel: 'error',
+          },
           consumers: { kafka: [consumer] },
         }),
       ],
@@ -96,7 +100,10 @@ export function kafkaLibraryContender(
     let app: INestApplicationContext | undefined;
     clock.start();
     try {
-      app = await NestFactory.createApplicationContext(KafkaBenchModule, { logger: ['error'] });
+      app = await NestFactory.createApplicationContext(KafkaBenchModule, {
+        logger: ['error'],
+        abortOnError: false,
+      });
       await app.init();
       await clock.finished;
     } finally {

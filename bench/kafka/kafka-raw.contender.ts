@@ -39,7 +39,9 @@ export function kafkaRawContender(parse: boolean): ContenderRun {
           }
           const next = (BigInt(batch.lastOffset()) + 1n).toString();
           await commitOffsetsIfNecessary({
-            topics: [{ topic: kafka.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+            topics: [
+              { topic: kafka.topic, partitions: [{ partition: batch.partition, offset: next }] },
+            ],
           });
           await heartbeat();
         },

@@ -8,7 +8,11 @@ export class KafkaTopicFixture {
   private readonly created: string[] = [];
 
   constructor(readonly brokers: string) {
-    this.kafka = new Kafka({ clientId: 'bench-fixture', brokers: [brokers], logLevel: logLevel.ERROR });
+    this.kafka = new Kafka({
+      clientId: 'bench-fixture',
+      brokers: [brokers],
+      logLevel: logLevel.ERROR,
+    });
   }
 
   /** A fresh topic holding `count` PAYMENT envelopes (message i has index i), keys spread over 64. */
@@ -17,7 +21,10 @@ export class KafkaTopicFixture {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: partitions }],
+      });
     } finally {
       await admin.disconnect();
     }
@@ -44,7 +51,9 @@ export class KafkaTopicFixture {
     try {
       const existing = await admin.listTopics();
       const ours = existing.filter((name) =>
-        this.created.some((topic) => name === topic || name.startsWith(`${topic}.`) || name.startsWith(`${topic}-`)),
+        this.created.some(
+          (topic) => name === topic || name.startsWith(`${topic}.`) || name.startsWith(`${topic}-`),
+        ),
       );
       if (ours.length > 0) await admin.deleteTopics({ topics: ours }).catch(() => undefined);
     } finally {

@@ -1,11 +1,12 @@
-import { Controller, Module, UsePipes, ValidationPipe, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import {
-  EventPattern,
-  Payload,
-  Transport,
-  type MicroserviceOptions,
-} from '@nestjs/microservices';
+  Controller,
+  Module,
+  UsePipes,
+  ValidationPipe,
+  type INestMicroservice,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventPattern, Payload, Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { ContenderRun } from '../contender.interface';
 import type { BenchRunClock } from '../run-clock';
 import { PaymentEnvelopeDto } from './payment-envelope.dto';
@@ -39,7 +40,9 @@ export function serverKafkaContender(validate: boolean): ContenderRun {
       }
     }
 
-    @Module({ controllers: [validate ? ValidatedPaymentEventsController : PaymentEventsController] })
+    @Module({
+      controllers: [validate ? ValidatedPaymentEventsController : PaymentEventsController],
+    })
     class ServerKafkaBenchModule {}
 
     let app: INestMicroservice | undefined;
@@ -47,6 +50,7 @@ export function serverKafkaContender(validate: boolean): ContenderRun {
     try {
       app = await NestFactory.createMicroservice<MicroserviceOptions>(ServerKafkaBenchModule, {
         logger: ['error'],
+        abortOnError: false,
         transport: Transport.KAFKA,
         options: {
           postfixId: '',

@@ -8,7 +8,12 @@ import { InstructionType } from '../../lib/message/instruction-type.enum';
 import type { PaymentPayload } from '../../lib/message/payloads/instructions/payment.payload';
 import type { ContenderRun } from '../contender.interface';
 import type { BenchRunClock } from '../run-clock';
-import { benchSqsClient, SQS_CREDENTIALS, SQS_REGION, stopWhenQueueEmpty } from './sqs-queue.fixture';
+import {
+  benchSqsClient,
+  SQS_CREDENTIALS,
+  SQS_REGION,
+  stopWhenQueueEmpty,
+} from './sqs-queue.fixture';
 
 /** The library "tuned" on SQS: many handlers at once and receives to feed them, a short long poll. */
 export const LIBRARY_TUNED_SQS: Partial<SqsConsumerOptions> = {
@@ -18,7 +23,8 @@ export const LIBRARY_TUNED_SQS: Partial<SqsConsumerOptions> = {
 };
 
 export const LIBRARY_SQS_SETTINGS: Record<string, string> = {
-  'sqs-lib': 'MessageBusModule.forRoot defaults (concurrency 10, pollers to match, waitTimeSeconds 20)',
+  'sqs-lib':
+    'MessageBusModule.forRoot defaults (concurrency 10, pollers to match, waitTimeSeconds 20)',
   'sqs-lib-tuned': `concurrency ${LIBRARY_TUNED_SQS.concurrency}, pollers ${LIBRARY_TUNED_SQS.pollers}, waitTimeSeconds ${LIBRARY_TUNED_SQS.waitTimeSeconds}`,
 };
 
@@ -63,7 +69,10 @@ export function sqsLibraryContender(settings: Partial<SqsConsumerOptions>): Cont
     let app: INestApplicationContext | undefined;
     clock.start();
     try {
-      app = await NestFactory.createApplicationContext(SqsBenchModule, { logger: ['error'] });
+      app = await NestFactory.createApplicationContext(SqsBenchModule, {
+        logger: ['error'],
+        abortOnError: false,
+      });
       await app.init();
       await stopWhenQueueEmpty(sqs, queueUrl, clock);
     } finally {

@@ -33,8 +33,11 @@ export async function createFilledQueue(
       const entries = [];
       for (let index = start; index < next; index += 1)
         entries.push({ Id: String(index - start), MessageBody: paymentEnvelopeText(index) });
-      const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-      if ((sent.Failed ?? []).length > 0) throw new Error(`filling ${name}: ${sent.Failed?.length} sends failed`);
+      const sent = await sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
+      );
+      if ((sent.Failed ?? []).length > 0)
+        throw new Error(`filling ${name}: ${sent.Failed?.length} sends failed`);
     }
   };
   await Promise.all(Array.from({ length: 8 }, filler));
