@@ -17,7 +17,7 @@ export function paymentEnvelopeText(index: number): string {
       currency: 'EUR',
       value: '1250.00',
       source: 'BANK',
-      reference: 'REF-BENCH-0000000000',
+      reference: 'REF-BENCH-'.padEnd(64, '0'),
       direction: 'INBOUND',
       bank_account_number: 'GB29NWBK60161331926819',
     },
