@@ -123,7 +123,7 @@ export function buildReport(
   settings: Record<string, unknown>,
 ): BenchReport {
   const contenders: ContenderSummary[] = [];
-  for (const section of ['validation', 'kafka', 'kafka-large', 'kafka-failure', 'sqs'] as const) {
+  for (const section of ['validation', 'kafka', 'kafka-large', 'sqs', 'kafka-failure'] as const) {
     for (const entry of CONTENDERS) {
       const own = runs.filter((run) => run.section === section && run.contender === entry.id);
       if (own.length === 0) continue;

@@ -62,7 +62,9 @@ const collect = (reports) => {
 };
 const stats = (values = []) => {
   const s = [...values].sort((a, b) => a - b);
-  return s.length ? { min: s[0], median: s[Math.floor(s.length / 2)], max: s.at(-1) } : undefined;
+  const m = Math.floor(s.length / 2);
+  const median = s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return s.length ? { min: s[0], median, max: s.at(-1) } : undefined;
 };
 const show = (s, d) => (s ? `${s.min.toFixed(d)} / ${s.median.toFixed(d)} / ${s.max.toFixed(d)}` : '–');
 const before = collect(read('before'));
