@@ -12,6 +12,7 @@ export interface BenchConfig {
   readonly failureCapMs: number;
   readonly sqsMessages: number;
   readonly sqsParallel: number;
+  readonly sqsCapMs: number;
   readonly capMs: number;
   readonly validationIterations: number;
   readonly validationSamples: number;
@@ -45,6 +46,8 @@ export function readBenchConfig(argv: readonly string[]): BenchConfig {
     failureCapMs: count('BENCH_FAILURE_CAP_S', quick ? 20 : 60) * 1_000,
     sqsMessages: count('BENCH_SQS_MESSAGES', quick ? 500 : 5_000),
     sqsParallel: Math.max(1, count('BENCH_SQS_PARALLEL', 4)),
+    // sqs-consumer's defaults (one message per receive) drain 5 000 in minutes on a busy machine.
+    sqsCapMs: count('BENCH_SQS_CAP_S', quick ? 30 : 60) * 1_000,
     capMs: count('BENCH_CAP_S', quick ? 60 : 180) * 1_000,
     validationIterations: quick ? 5_000 : 20_000,
     validationSamples: quick ? 5 : 21,

@@ -143,7 +143,7 @@ export function buildReport(
           .map((run) =>
             run.error !== undefined
               ? `round ${run.round}: failed: ${run.error}`
-              : `round ${run.round}: timed out after ${run.seconds.toFixed(0)} s, ${run.handled}/${run.messages} handled`,
+              : `round ${run.round}: timed out after ${run.seconds.toFixed(0)} s, ${run.handled}/${run.messages} handled (≈ ${run.msgsPerSec} msg/s)`,
           ),
         extra: section === 'validation' ? own.find(usable)?.extra : undefined,
       });

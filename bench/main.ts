@@ -24,7 +24,7 @@ import { LIBRARY_SQS_SETTINGS } from './sqs/sqs-library.contender';
  * median / max msg/s, peak RSS and the issue's ratios with the load average at each round's
  * start, and writes it all to dist-bench/results.json. Sizes and the subset from the
  * environment: BENCH_ROUNDS, BENCH_KAFKA_MESSAGES, BENCH_KAFKA_LARGE, BENCH_FAILURE_MESSAGES,
- * BENCH_FAILURE_CAP_S, BENCH_SQS_MESSAGES, BENCH_SQS_PARALLEL, BENCH_CAP_S, BENCH_ONLY;
+ * BENCH_FAILURE_CAP_S, BENCH_SQS_MESSAGES, BENCH_SQS_PARALLEL, BENCH_SQS_CAP_S, BENCH_CAP_S, BENCH_ONLY;
  * `--quick` (or BENCH_QUICK=1) for small counts.
  */
 async function main(): Promise<void> {
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     const outcome = result.error
       ? `failed: ${result.error}`
       : result.timedOut
-        ? `timed out after ${result.seconds.toFixed(0)} s, ${result.handled}/${result.messages} handled`
+        ? `timed out after ${result.seconds.toFixed(0)} s, ${result.handled}/${result.messages} handled (≈ ${result.msgsPerSec} msg/s)`
         : `${result.msgsPerSec} msg/s in ${result.seconds.toFixed(2)} s (start-up ${result.startupMs} ms), RSS ${result.peakRssMb} MB`;
     console.log(`[bench] ${section} r${round} ${result.contender}: ${outcome}`);
   };
@@ -218,7 +218,7 @@ async function runSqs(
           await runChild({
             contender: id,
             messages: config.sqsMessages,
-            capMs: config.capMs,
+            capMs: config.sqsCapMs,
             sqs: { endpoint, queueUrl, parallel: config.sqsParallel },
           }),
         );

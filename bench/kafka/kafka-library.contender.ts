@@ -1,5 +1,4 @@
 import { Controller, Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { OnInstruction } from '../../lib/decorators/on-instruction.decorator';
 import type { MessageBusContext } from '../../lib/dispatch/message-bus.context';
@@ -10,6 +9,7 @@ import type { PaymentPayload } from '../../lib/message/payloads/instructions/pay
 import type { ContenderRequest, ContenderRun } from '../contender.interface';
 import { envelopeIndex, failsFirstAttempt } from '../payment-envelope';
 import type { BenchRunClock } from '../run-clock';
+import { startBenchApp } from '../nest-bench-app';
 
 /**
  * The consumer option that picks the non-blocking retry mode, named once so that the bench
@@ -100,11 +100,7 @@ export function kafkaLibraryContender(
     let app: INestApplicationContext | undefined;
     clock.start();
     try {
-      app = await NestFactory.createApplicationContext(KafkaBenchModule, {
-        logger: ['error'],
-        abortOnError: false,
-      });
-      await app.init();
+      app = await startBenchApp(KafkaBenchModule);
       await clock.finished;
     } finally {
       await app?.close();

@@ -1,5 +1,4 @@
 import { Controller, Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Payload } from '@nestjs/microservices';
 import { OnInstruction } from '../../lib/decorators/on-instruction.decorator';
 import type { SqsConsumerOptions } from '../../lib/interfaces/consumer-options.interface';
@@ -8,6 +7,7 @@ import { InstructionType } from '../../lib/message/instruction-type.enum';
 import type { PaymentPayload } from '../../lib/message/payloads/instructions/payment.payload';
 import type { ContenderRun } from '../contender.interface';
 import type { BenchRunClock } from '../run-clock';
+import { startBenchApp } from '../nest-bench-app';
 import {
   benchSqsClient,
   SQS_CREDENTIALS,
@@ -69,11 +69,7 @@ export function sqsLibraryContender(settings: Partial<SqsConsumerOptions>): Cont
     let app: INestApplicationContext | undefined;
     clock.start();
     try {
-      app = await NestFactory.createApplicationContext(SqsBenchModule, {
-        logger: ['error'],
-        abortOnError: false,
-      });
-      await app.init();
+      app = await startBenchApp(SqsBenchModule);
       await stopWhenQueueEmpty(sqs, queueUrl, clock);
     } finally {
       // Closing lets open long polls end (up to waitTimeSeconds); not timed.
