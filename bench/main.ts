@@ -166,6 +166,7 @@ async function runKafkaFailure(
         `fail-${round}`,
         config.failureMessages,
         config.partitions,
+        true,
       );
       record(
         'kafka-failure',

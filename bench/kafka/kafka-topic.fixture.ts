@@ -15,15 +15,30 @@ export class KafkaTopicFixture {
     });
   }
 
-  /** A fresh topic holding `count` PAYMENT envelopes (message i has index i), keys spread over 64. */
-  async createFilledTopic(label: string, count: number, partitions: number): Promise<string> {
+  /**
+   * A fresh topic holding `count` PAYMENT envelopes (message i has index i), keys spread over 64.
+   * `withRetryTopics`: also its dead-letter topic (`<topic>.dlq`) and retry topic
+   * (`<topic>.retry`, as many partitions), which the library's consumers expect to exist.
+   */
+  async createFilledTopic(
+    label: string,
+    count: number,
+    partitions: number,
+    withRetryTopics = false,
+  ): Promise<string> {
     const topic = `bench-${label}-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
     const admin = this.kafka.admin();
     await admin.connect();
     try {
+      const companions = withRetryTopics
+        ? [
+            { topic: `${topic}.dlq`, numPartitions: 1 },
+            { topic: `${topic}.retry`, numPartitions: partitions },
+          ]
+        : [];
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic, numPartitions: partitions }],
+        topics: [{ topic, numPartitions: partitions }, ...companions],
       });
     } finally {
       await admin.disconnect();
