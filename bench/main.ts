@@ -89,12 +89,12 @@ async function main(): Promise<void> {
 }
 
 type RoundStart = (section: BenchSection, round: number) => void;
-type Record = (section: BenchSection, round: number, result: ContenderResult) => void;
+type RecordRun = (section: BenchSection, round: number, result: ContenderResult) => void;
 
 async function runValidation(
   config: BenchConfig,
   roundStart: RoundStart,
-  record: Record,
+  record: RecordRun,
 ): Promise<void> {
   if (!config.only.includes('validate')) return;
   roundStart('validation', 1);
@@ -117,7 +117,7 @@ async function runKafka(
   section: 'kafka' | 'kafka-large',
   messages: number,
   roundStart: RoundStart,
-  record: Record,
+  record: RecordRun,
 ): Promise<void> {
   const ids = sectionContenders(config, section);
   if (ids.length === 0) return;
@@ -155,7 +155,7 @@ async function runKafkaFailure(
   config: BenchConfig,
   fixture: KafkaTopicFixture,
   roundStart: RoundStart,
-  record: Record,
+  record: RecordRun,
 ): Promise<void> {
   const ids = sectionContenders(config, 'kafka-failure');
   if (ids.length === 0) return;
@@ -193,7 +193,7 @@ async function runSqs(
   config: BenchConfig,
   endpoint: string,
   roundStart: RoundStart,
-  record: Record,
+  record: RecordRun,
 ): Promise<void> {
   const ids = sectionContenders(config, 'sqs');
   if (ids.length === 0) return;
