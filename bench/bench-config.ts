@@ -1,0 +1,66 @@
+import { CONTENDERS, contender, type BenchSection } from './contender-catalog';
+
+/** What one `npm run bench` runs, from the environment (and `--quick`). */
+export interface BenchConfig {
+  readonly quick: boolean;
+  readonly rounds: number;
+  readonly partitions: number;
+  readonly kafkaMessages: number;
+  /** 0 leaves the large Kafka section out. */
+  readonly kafkaLargeMessages: number;
+  readonly failureMessages: number;
+  readonly failureCapMs: number;
+  readonly sqsMessages: number;
+  readonly sqsParallel: number;
+  readonly sqsCapMs: number;
+  readonly capMs: number;
+  readonly validationIterations: number;
+  readonly validationSamples: number;
+  /** Contender ids to run, in catalogue order. */
+  readonly only: readonly string[];
+}
+
+function count(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a whole number ≥ 0, got "${raw}"`);
+  return value;
+}
+
+export function readBenchConfig(argv: readonly string[]): BenchConfig {
+  const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+  const only = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  for (const id of only) contender(id);
+  return {
+    quick,
+    rounds: Math.max(1, count('BENCH_ROUNDS', quick ? 1 : 3)),
+    partitions: count('BENCH_KAFKA_PARTITIONS', 6),
+    kafkaMessages: count('BENCH_KAFKA_MESSAGES', quick ? 5_000 : 50_000),
+    kafkaLargeMessages: count('BENCH_KAFKA_LARGE', quick ? 0 : 100_000),
+    failureMessages: count('BENCH_FAILURE_MESSAGES', quick ? 1_000 : 5_000),
+    failureCapMs: count('BENCH_FAILURE_CAP_S', quick ? 20 : 60) * 1_000,
+    sqsMessages: count('BENCH_SQS_MESSAGES', quick ? 500 : 5_000),
+    sqsParallel: Math.max(1, count('BENCH_SQS_PARALLEL', 4)),
+    // sqs-consumer's defaults (one message per receive) drain 5 000 in minutes on a busy machine.
+    sqsCapMs: count('BENCH_SQS_CAP_S', quick ? 30 : 60) * 1_000,
+    capMs: count('BENCH_CAP_S', quick ? 60 : 180) * 1_000,
+    validationIterations: quick ? 5_000 : 20_000,
+    validationSamples: quick ? 5 : 21,
+    only:
+      only.length > 0
+        ? CONTENDERS.filter((c) => only.includes(c.id)).map((c) => c.id)
+        : CONTENDERS.map((c) => c.id),
+  };
+}
+
+/** The contenders of a section this run includes, in catalogue order. */
+export function sectionContenders(config: BenchConfig, section: BenchSection): string[] {
+  return CONTENDERS.filter((c) => c.sections.includes(section) && config.only.includes(c.id)).map(
+    (c) => c.id,
+  );
+}
