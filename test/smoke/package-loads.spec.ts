@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -31,7 +31,7 @@ const APPS = resolve(__dirname, 'apps');
 const PACKAGE_NAME = 'nestjs-message-bus';
 
 /** The `exports` entries that must resolve. */
-const ENTRY_POINTS = ['.', './testing', './health', './package.json'];
+const ENTRY_POINTS = ['.', './testing', './health', './redrive', './package.json'];
 
 /** Top-level paths of the repo that the copy to build from leaves out (and any dist-* output). */
 const NOT_COPIED = new Set(['node_modules', '.git', 'dist', 'coverage']);
@@ -459,6 +459,20 @@ describe('the packed package', () => {
           published: spec.transport,
           handled: [`SMOKE-${spec.transport.toUpperCase()}-1`],
         });
+      });
+
+      it('runs the dlq CLI from the package bin and loads the redrive entry without the other SDK', () => {
+        const bin = join(app.dir, 'node_modules', '.bin', PACKAGE_NAME);
+        const help = execFileSync(bin, ['dlq', '--help'], { cwd: app.dir, encoding: 'utf8' });
+        expect(help).toContain('redrive');
+        expect(help).toContain('list');
+        const loaded = execFileSync(
+          process.execPath,
+          ['-e', `console.log(Object.keys(require('${PACKAGE_NAME}/redrive')).sort().join(','))`],
+          { cwd: app.dir, encoding: 'utf8' },
+        );
+        expect(loaded).toContain('SqsDeadLetterRedriver');
+        expect(loaded).toContain('KafkaDeadLetterRedriver');
       });
 
       it(`says which package to install when it configures the other transport`, () => {
