@@ -1,8 +1,8 @@
-import type { ConsumerStatus } from '../transports/transport.interface';
+import type { ConsumerState, ConsumerStatus } from '../transports/transport.interface';
 
 /** What the health details say about one consumer: never a message, a payload or a credential. */
 export interface ConsumerHealth {
-  readonly state: string;
+  readonly state: ConsumerState;
   readonly inFlight: number;
   readonly lastError?: string;
 }

@@ -4,6 +4,7 @@ import {
   KAFKA_TRUNCATED_DEAD_LETTER_HEADERS,
 } from '../transports/kafka/consumer/kafka-consumer.constants';
 import type { KafkaClient } from '../transports/kafka/kafka.client';
+import { kafkaHeaderText } from '../transports/kafka/consumer/kafka-inbound-delivery';
 import type { DeadLetter } from './dead-letter.interface';
 import type { DeadLetterRedriver } from './dead-letter-redriver.interface';
 import { describeDeadLetter } from './dead-letter-description';
@@ -247,8 +248,8 @@ function copyHeaders(message: KafkaMessage): IHeaders {
 function toDeadLetter(partition: number, message: KafkaMessage): DeadLetter {
   const busHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (!name.startsWith('bus-') || value === undefined) continue;
-    busHeaders[name] = String(Array.isArray(value) ? value[value.length - 1] : value);
+    const text = name.startsWith('bus-') ? kafkaHeaderText(value) : undefined;
+    if (text !== undefined) busHeaders[name] = text;
   }
   const names = KAFKA_DEAD_LETTER_HEADERS;
   return describeDeadLetter({

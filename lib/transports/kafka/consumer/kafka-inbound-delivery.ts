@@ -33,9 +33,14 @@ export function toKafkaInboundDelivery(
 export function decodeKafkaHeaders(headers: IHeaders): Record<string, string> | undefined {
   let decoded: Record<string, string> | undefined;
   for (const name in headers) {
-    const value = headers[name];
-    const last = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last !== undefined) (decoded ??= {})[name] = last.toString();
+    const text = kafkaHeaderText(headers[name]);
+    if (text !== undefined) (decoded ??= {})[name] = text;
   }
   return decoded;
+}
+
+/** One header's value as UTF-8 text: the last one when it was sent more than once. */
+export function kafkaHeaderText(value: IHeaders[string]): string | undefined {
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return last === undefined ? undefined : last.toString();
 }

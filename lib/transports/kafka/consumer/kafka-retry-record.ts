@@ -1,6 +1,7 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { KAFKA_DEAD_LETTER_HEADERS, KAFKA_RETRY_HEADERS } from './kafka-consumer.constants';
 import { toKafkaDeadLetterRecord, type KafkaDeadLetterFacts } from './kafka-dead-letter-record';
+import { kafkaHeaderText } from './kafka-inbound-delivery';
 
 /** Where a record first came in: its coordinates in the consumed topic. */
 export interface KafkaRecordOrigin {
@@ -43,18 +44,14 @@ export function readKafkaRetryCopy(
 ): KafkaRetryCopy | undefined {
   const headers = message.headers;
   if (headers === undefined) return undefined;
-  if (text(headers[KAFKA_DEAD_LETTER_HEADERS.consumerGroup]) !== groupId) return undefined;
-  const topic = text(headers[KAFKA_DEAD_LETTER_HEADERS.originalTopic]);
-  const partition = Number(text(headers[KAFKA_DEAD_LETTER_HEADERS.originalPartition]));
-  const offset = text(headers[KAFKA_DEAD_LETTER_HEADERS.originalOffset]);
-  const attempts = Number(text(headers[KAFKA_DEAD_LETTER_HEADERS.attempts]));
-  const dueAtMs = Date.parse(text(headers[KAFKA_RETRY_HEADERS.dueAt]) ?? '');
+  if (kafkaHeaderText(headers[KAFKA_DEAD_LETTER_HEADERS.consumerGroup]) !== groupId)
+    return undefined;
+  const topic = kafkaHeaderText(headers[KAFKA_DEAD_LETTER_HEADERS.originalTopic]);
+  const partition = Number(kafkaHeaderText(headers[KAFKA_DEAD_LETTER_HEADERS.originalPartition]));
+  const offset = kafkaHeaderText(headers[KAFKA_DEAD_LETTER_HEADERS.originalOffset]);
+  const attempts = Number(kafkaHeaderText(headers[KAFKA_DEAD_LETTER_HEADERS.attempts]));
+  const dueAtMs = Date.parse(kafkaHeaderText(headers[KAFKA_RETRY_HEADERS.dueAt]) ?? '');
   if (!topic || offset === undefined || !Number.isInteger(partition)) return undefined;
   if (!Number.isInteger(attempts) || attempts < 1 || Number.isNaN(dueAtMs)) return undefined;
   return { origin: { topic, partition, offset }, attempts, dueAtMs };
-}
-
-function text(value: IHeaders[string]): string | undefined {
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  return last === undefined ? undefined : last.toString();
 }
