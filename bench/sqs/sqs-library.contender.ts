@@ -3,6 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import { OnInstruction } from '../../lib/decorators/on-instruction.decorator';
 import type { SqsConsumerOptions } from '../../lib/interfaces/consumer-options.interface';
 import { MessageBusModule } from '../../lib/message-bus.module';
+import { DEFAULT_SQS_CONCURRENCY, defaultSqsPollers } from '../../lib/options/consumer-defaults';
 import { InstructionType } from '../../lib/message/instruction-type.enum';
 import type { PaymentPayload } from '../../lib/message/payloads/instructions/payment.payload';
 import type { ContenderRun } from '../contender.interface';
@@ -23,8 +24,7 @@ export const LIBRARY_TUNED_SQS: Partial<SqsConsumerOptions> = {
 };
 
 export const LIBRARY_SQS_SETTINGS: Record<string, string> = {
-  'sqs-lib':
-    'MessageBusModule.forRoot defaults (concurrency 10, pollers to match, waitTimeSeconds 20)',
+  'sqs-lib': `MessageBusModule.forRoot defaults (concurrency ${DEFAULT_SQS_CONCURRENCY}, pollers ${defaultSqsPollers(DEFAULT_SQS_CONCURRENCY)}, waitTimeSeconds 20)`,
   'sqs-lib-tuned': `concurrency ${LIBRARY_TUNED_SQS.concurrency}, pollers ${LIBRARY_TUNED_SQS.pollers}, waitTimeSeconds ${LIBRARY_TUNED_SQS.waitTimeSeconds}`,
 };
 
