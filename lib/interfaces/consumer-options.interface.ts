@@ -13,13 +13,13 @@ export interface SqsConsumerOptions {
    */
   deadLetterQueue?: string;
   retry?: RetryOptions;
-  /** Handlers running at once for this queue. Default 10. */
+  /** Messages held, and handlers running, at once for this queue. Default 50. */
   concurrency?: number;
   /** Long-polling wait of each receive, 0–20 s. Default 20. */
   waitTimeSeconds?: number;
   /** Visibility timeout given to received messages, in seconds. Default 30. */
   visibilityTimeout?: number;
-  /** Receives polling at once. Default: enough to keep `concurrency` busy. */
+  /** Receives polling at once. Default: one per 10 of `concurrency` (5 for the default 50). */
   pollers?: number;
   /** What becomes of a valid message no handler takes, for this queue; overrides the module's `unhandled`. */
   unhandled?: UnhandledAction;

@@ -22,3 +22,15 @@ export const DEFAULT_STARTUP_POLICY: StartupPolicy = 'keep-retrying';
 export function defaultKafkaRetryTopic(topic: string): string {
   return `${topic}.retry`;
 }
+
+/**
+ * Messages an SQS consumer holds at once (received and not settled yet), and so handlers
+ * running at once. Five receives of 10 fit under it, so a backlog drains with receives
+ * overlapping each other and the handlers, instead of one receive at a time.
+ */
+export const DEFAULT_SQS_CONCURRENCY = 50;
+
+/** Receives an SQS consumer keeps open at once when `pollers` is unset: one per 10 slots. */
+export function defaultSqsPollers(concurrency: number): number {
+  return Math.max(1, Math.ceil(concurrency / 10));
+}

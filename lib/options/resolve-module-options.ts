@@ -18,8 +18,10 @@ import { resolvePartitionAssigners } from '../transports/kafka/assigners/kafka-p
 import { resolveTokenVerification } from '../trust/resolve-token-verification';
 import { STARTUP_POLICIES, type StartupPolicy } from '../interfaces/startup-policy';
 import {
+  DEFAULT_SQS_CONCURRENCY,
   DEFAULT_STARTUP_POLICY,
   defaultDeadLetterDestination,
+  defaultSqsPollers,
   defaultKafkaGroupId,
   defaultKafkaRetryTopic,
 } from './consumer-defaults';
@@ -215,7 +217,12 @@ function resolveSqsConsumer(
 ): ResolvedSqsConsumer {
   rejectUnknownKeys(consumer, SQS_CONSUMER_OPTION_KEYS, setting);
   const queue = requiredName(consumer?.queue, `${setting}.queue`);
-  const concurrency = wholeNumber(consumer.concurrency ?? 10, `${setting}.concurrency`, 1, 10_000);
+  const concurrency = wholeNumber(
+    consumer.concurrency ?? DEFAULT_SQS_CONCURRENCY,
+    `${setting}.concurrency`,
+    1,
+    10_000,
+  );
   return {
     queue,
     deadLetterQueue: optionalName(consumer.deadLetterQueue, `${setting}.deadLetterQueue`),
@@ -234,7 +241,7 @@ function resolveSqsConsumer(
       43_200,
     ),
     pollers: wholeNumber(
-      consumer.pollers ?? Math.max(1, Math.ceil(concurrency / 10)),
+      consumer.pollers ?? defaultSqsPollers(concurrency),
       `${setting}.pollers`,
       1,
       100,

@@ -56,11 +56,6 @@ export function toSqsOperationError(
   return new SqsOperationError(details, { cause: error });
 }
 
-/** The SDK's name for an aborted request, whatever the HTTP handler. */
-export function isAbortError(error: unknown): boolean {
-  return hasErrorName(error, 'AbortError');
-}
-
 /** The SDK's "no credentials anywhere in the chain" (`sqs.credentials` unset and none found). */
 export function isCredentialsMissing(error: unknown): boolean {
   return hasErrorName(error, 'CredentialsProviderError');

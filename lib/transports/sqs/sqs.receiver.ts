@@ -4,9 +4,7 @@ import type {
   MessageSystemAttributeName,
 } from '@aws-sdk/client-sqs';
 import type { MessageParseOptions } from '../../message/message-bus-message';
-import type { SqsOperationError } from './errors/sqs-operation.error';
 import { checkWholeNumber } from './sqs-call-checks';
-import { isAbortError } from './sqs-error-mapping';
 import { readSqsIncomingBody } from './sqs-message-body';
 import type { SqsReceiveManyOptions } from './sqs-receive-options.interface';
 import type {
@@ -28,7 +26,7 @@ const ALL: readonly string[] = ['All'];
  * The receive path of `SqsClient`: long polls with every system and message attribute (or
  * the ones the caller names),
  * and turns each SDK message into an `SqsReceivedMessage` with its body read (and, for an
- * envelope, validated). Aborting a poll resolves with `[]`.
+ * envelope, validated). Aborting a poll resolves with `[]` at once.
  */
 export class SqsReceiver {
   constructor(
@@ -58,31 +56,28 @@ export class SqsReceiver {
     const { abortSignal } = options;
     if (abortSignal?.aborted) return [];
 
-    let messages: Message[];
-    try {
-      const output = await this.session.call(operation, queueUrl, (sdk) =>
-        sdk.send(
-          new this.session.api.ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: maxMessages,
-            WaitTimeSeconds: waitTimeSeconds,
-            // Unset means the queue's own timeout: a receive must never make messages visible to others at once.
-            ...(options.visibilityTimeout !== undefined
-              ? { VisibilityTimeout: options.visibilityTimeout }
-              : {}),
-            MessageSystemAttributeNames: [
-              ...(options.attributeNames?.system ?? ALL),
-            ] as MessageSystemAttributeName[],
-            MessageAttributeNames: [...(options.attributeNames?.message ?? ALL)],
-          }),
-          abortSignal ? { abortSignal } : {},
-        ),
-      );
-      messages = output.Messages ?? [];
-    } catch (error) {
-      if (abortSignal?.aborted && isAbortError((error as SqsOperationError).cause)) return [];
-      throw error;
-    }
+    const answered = this.session.call(operation, queueUrl, (sdk) =>
+      // No per-request options: one would make the SDK resolve its middleware again for every
+      // call (and drop the cache `cacheMiddleware` keeps): a fifth of a request's CPU time.
+      sdk.send(
+        new this.session.api.ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: maxMessages,
+          WaitTimeSeconds: waitTimeSeconds,
+          // Unset means the queue's own timeout: a receive must never make messages visible to others at once.
+          ...(options.visibilityTimeout !== undefined
+            ? { VisibilityTimeout: options.visibilityTimeout }
+            : {}),
+          MessageSystemAttributeNames: [
+            ...(options.attributeNames?.system ?? ALL),
+          ] as MessageSystemAttributeName[],
+          MessageAttributeNames: [...(options.attributeNames?.message ?? ALL)],
+        }),
+      ),
+    );
+    const output = abortSignal ? await unlessAborted(answered, abortSignal) : await answered;
+    if (output === undefined) return [];
+    const messages: Message[] = output.Messages ?? [];
     const decode = options.decode ?? true;
     return messages.map((message) => this.toReceivedMessage<TPayload>(message, decode));
   }
@@ -119,4 +114,33 @@ function toMessageAttributes(
     };
   }
   return result;
+}
+
+/**
+ * Settles like `answered`, or with `undefined` as soon as `signal` aborts. The request itself
+ * runs on until SQS answers (within its wait time), as an aborted long poll does on SQS's
+ * side anyway; its late answer or failure is dropped.
+ */
+function unlessAborted<T>(answered: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) {
+    answered.catch(() => undefined);
+    return Promise.resolve(undefined);
+  }
+  return new Promise<T | undefined>((resolve, reject) => {
+    const abandon = (): void => {
+      answered.catch(() => undefined);
+      resolve(undefined);
+    };
+    signal.addEventListener('abort', abandon, { once: true });
+    answered.then(
+      (value) => {
+        signal.removeEventListener('abort', abandon);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abandon);
+        reject(error);
+      },
+    );
+  });
 }

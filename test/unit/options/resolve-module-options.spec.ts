@@ -197,6 +197,27 @@ describe('resolveModuleOptions: defaults and shared checks', () => {
     expect(consumer.deadLetterTopic).toBe('orders.dlq');
   });
 
+  it('gives an SQS consumer 50 slots, five receives of 10 at once, 20 s long polls and a 30 s visibility timeout by default', () => {
+    const [defaults, small, large, own] = resolveWith({
+      transport: 'memory',
+      consumers: {
+        sqs: [
+          { queue: 'a' },
+          { queue: 'b', concurrency: 5 },
+          { queue: 'c', concurrency: 101 },
+          { queue: 'd', concurrency: 20, pollers: 7 },
+        ],
+      },
+    }).sqsConsumers;
+    expect(defaults).toMatchObject({
+      concurrency: 50,
+      pollers: 5,
+      waitTimeSeconds: 20,
+      visibilityTimeout: 30,
+    });
+    expect([small.pollers, large.pollers, own.pollers]).toEqual([1, 11, 7]);
+  });
+
   it('words a number out of range the same in the module and the client sections', () => {
     expect(
       configurationError(() =>

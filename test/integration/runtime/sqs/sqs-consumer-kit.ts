@@ -136,6 +136,8 @@ export interface StartOptions {
   readonly queueUrl?: string;
   readonly maxAttempts?: number;
   readonly logger?: LoggerService;
+  /** An SDK client of the test's own (`sqs.client`), e.g. to log the calls the consumer makes. */
+  readonly sdkClient?: SQSClient;
 }
 
 /** A real Nest app with MessageBusModule on SQS and the test's payment handler, started. */
@@ -144,12 +146,17 @@ export async function startConsumerApp(options: StartOptions): Promise<ConsumerA
     imports: [
       MessageBusModule.forRoot({
         transport: 'sqs',
-        sqs: {
-          queueUrl: options.queueUrl ?? `${sqsEndpoint()}/${ACCOUNT_ID}`,
-          region: 'eu-west-1',
-          credentials: DUMMY_CREDENTIALS,
-          ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-        },
+        sqs: options.sdkClient
+          ? {
+              queueUrl: options.queueUrl ?? `${sqsEndpoint()}/${ACCOUNT_ID}`,
+              client: options.sdkClient,
+            }
+          : {
+              queueUrl: options.queueUrl ?? `${sqsEndpoint()}/${ACCOUNT_ID}`,
+              region: 'eu-west-1',
+              credentials: DUMMY_CREDENTIALS,
+              ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+            },
         consumers: { sqs: options.consumers },
         ...(options.shutdownTimeoutMs !== undefined
           ? { shutdownTimeoutMs: options.shutdownTimeoutMs }

@@ -72,7 +72,8 @@ describe('SqsConsumer: status through ConsumerOrchestrator', () => {
       behaviour: (payment) => {
         handled.push(payment.reference);
       },
-      consumers: [{ queue, waitTimeSeconds: 20, visibilityTimeout: 30 }],
+      // One poller (one per 10 slots), so the one message sent ends the only long poll.
+      consumers: [{ queue, concurrency: 10, waitTimeSeconds: 20, visibilityTimeout: 30 }],
     });
     apps.push(app);
     await waitFor('running', () => app.status()[0].state === 'running');

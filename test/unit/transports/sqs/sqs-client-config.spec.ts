@@ -21,10 +21,14 @@ function configurationError(
 }
 
 describe('resolveSqsClientConfig', () => {
-  it('derives the endpoint from the queue URL origin and defaults the region to eu-west-1', () => {
+  it('derives the endpoint from the queue URL origin, defaults the region to eu-west-1 and caches the middleware', () => {
     const config = resolveSqsClientConfig({ queueUrl: LOCAL }, {});
     expect(config.queueUrl).toBe(LOCAL);
-    expect(config.sdkConfig).toEqual({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9324' });
+    expect(config.sdkConfig).toEqual({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:9324',
+      cacheMiddleware: true,
+    });
   });
 
   it('takes the region from AWS_REGION, and the option over AWS_REGION', () => {

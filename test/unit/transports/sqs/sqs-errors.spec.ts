@@ -6,10 +6,7 @@ import { SqsClientClosedError } from '../../../../lib/transports/sqs/errors/sqs-
 import { SqsInvalidArgumentError } from '../../../../lib/transports/sqs/errors/sqs-invalid-argument.error';
 import { SqsOperationError } from '../../../../lib/transports/sqs/errors/sqs-operation.error';
 import { SqsQueueDoesNotExistError } from '../../../../lib/transports/sqs/errors/sqs-queue-does-not-exist.error';
-import {
-  isAbortError,
-  toSqsOperationError,
-} from '../../../../lib/transports/sqs/sqs-error-mapping';
+import { toSqsOperationError } from '../../../../lib/transports/sqs/sqs-error-mapping';
 
 const QUEUE = 'http://127.0.0.1:9324/000000000000/payments';
 
@@ -96,11 +93,6 @@ describe('toSqsOperationError', () => {
   it('returns an SqsOperationError unchanged', () => {
     const error = toSqsOperationError('A', QUEUE, sdkError('X', 'client'));
     expect(toSqsOperationError('B', QUEUE, error)).toBe(error);
-  });
-
-  it('recognises aborts', () => {
-    expect(isAbortError(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(true);
-    expect(isAbortError(new Error('other'))).toBe(false);
   });
 });
 
