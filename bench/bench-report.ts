@@ -21,7 +21,8 @@ interface RatioDefinition {
   readonly name: string;
   readonly numerator: string;
   readonly denominator: string;
-  readonly of: 'msgsPerSec' | 'peakRssMb';
+  /** Total rate (start-up included), drain rate (first message to last) or peak RSS. */
+  readonly of: 'msgsPerSec' | 'drainMsgsPerSec' | 'peakRssMb';
   /** `≥ x` or `≤ x`; none for information only. */
   readonly target?: { readonly op: '≥' | '≤'; readonly value: number };
 }
@@ -35,7 +36,11 @@ const ratio = (
 ): RatioDefinition => ({
   section,
   name:
-    of === 'peakRssMb' ? `peak RSS ${numerator} / ${denominator}` : `${numerator} / ${denominator}`,
+    of === 'peakRssMb'
+      ? `peak RSS ${numerator} / ${denominator}`
+      : of === 'drainMsgsPerSec'
+        ? `${numerator} / ${denominator}, drain rate`
+        : `${numerator} / ${denominator}, total (start-up included)`,
   numerator,
   denominator,
   of,
@@ -44,13 +49,23 @@ const ratio = (
 
 export const RATIOS: readonly RatioDefinition[] = [
   ...(['kafka', 'kafka-large'] as const).flatMap((section) => [
+    ratio(section, 'lib', 'k1', { op: '≥', value: 0.9 }, 'drainMsgsPerSec'),
+    ratio(section, 'lib', 'nest', { op: '≥', value: 3 }, 'drainMsgsPerSec'),
     ratio(section, 'lib', 'k1', { op: '≥', value: 0.9 }),
     ratio(section, 'lib', 'nest', { op: '≥', value: 3 }),
-    ratio(section, 'lib', 'k0'),
+    ratio(section, 'lib', 'k0', undefined, 'drainMsgsPerSec'),
+    ratio(section, 'lib-tuned', 'k1', undefined, 'drainMsgsPerSec'),
     ratio(section, 'lib', 'nest-validated'),
     ratio(section, 'lib-tuned', 'k1'),
     ratio(section, 'lib', 'k1', { op: '≤', value: 1.3 }, 'peakRssMb'),
   ]),
+  ratio(
+    'kafka-failure',
+    'fail-retry-topic-10',
+    'fail-retry-topic-0',
+    { op: '≥', value: 0.5 },
+    'drainMsgsPerSec',
+  ),
   ratio('kafka-failure', 'fail-retry-topic-10', 'fail-retry-topic-0', { op: '≥', value: 0.5 }),
   ratio('kafka-failure', 'fail-retry-topic-1', 'fail-retry-topic-0'),
   ratio('kafka-failure', 'fail-ordered-10', 'fail-ordered-0'),
@@ -84,6 +99,7 @@ export interface ContenderSummary {
   readonly messages: number;
   readonly rounds: number;
   readonly msgsPerSec?: Spread;
+  readonly drainMsgsPerSec?: Spread;
   readonly startupMs?: Spread;
   readonly peakRssMb?: number;
   /** "timed out after X s, N/M handled" or the contender's error, per round where it happened. */
@@ -136,6 +152,7 @@ export function buildReport(
         messages: own[0].messages,
         rounds: own.length,
         msgsPerSec: spread(good.map((run) => run.msgsPerSec)),
+        drainMsgsPerSec: spread(good.map((run) => run.drainMsgsPerSec)),
         startupMs: spread(good.map((run) => run.startupMs)),
         peakRssMb: own.length > 0 ? Math.max(...own.map((run) => run.peakRssMb)) : undefined,
         notes: own
@@ -242,13 +259,15 @@ export function formatReport(report: BenchReport): string {
     )
     .join('; ');
   lines.push(`load average (1/5/15 min) at each round's start: ${loadText}`, '');
-  lines.push('| section | contender | messages | msg/s | start-up ms (median) | peak RSS MB |');
-  lines.push('| --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    '| section | contender | messages | msg/s, total | start-up ms (median) | msg/s, drain | peak RSS MB |',
+  );
+  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
   for (const c of report.contenders) {
     if (c.section === 'validation') continue;
     const note = c.notes.length > 0 ? ` (${c.notes.join('; ')})` : '';
     lines.push(
-      `| ${SECTION_TITLES[c.section]} | ${c.label} \`${c.contender}\`${note} | ${n(c.messages)} | ${spreadText(c.msgsPerSec, 0)} | ${c.startupMs ? n(c.startupMs.median) : '–'} | ${c.peakRssMb ?? '–'} |`,
+      `| ${SECTION_TITLES[c.section]} | ${c.label} \`${c.contender}\`${note} | ${n(c.messages)} | ${spreadText(c.msgsPerSec, 0)} | ${c.startupMs ? n(c.startupMs.median) : '–'} | ${spreadText(c.drainMsgsPerSec, 0)} | ${c.peakRssMb ?? '–'} |`,
     );
   }
   const validation = report.contenders.find((c) => c.section === 'validation');

@@ -35,6 +35,12 @@ export interface ContenderResult {
   /** From the start of consumer start-up to the last message processed (SQS: last delete acknowledged). */
   readonly seconds: number;
   readonly msgsPerSec: number;
+  /**
+   * The steady rate once consuming: messages after the first one, divided by the time from
+   * the first message to the end of the run; start-up is left out, so this is the rate a
+   * running consumer keeps while it drains a backlog. 0 when fewer than two were handled.
+   */
+  readonly drainMsgsPerSec: number;
   /** Start-up to the first message, part of `seconds`. */
   readonly startupMs: number;
   /** The child's own peak resident set size (process.resourceUsage().maxRSS). */

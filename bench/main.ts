@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       ? `failed: ${result.error}`
       : result.timedOut
         ? `timed out after ${result.seconds.toFixed(0)} s, ${result.handled}/${result.messages} handled (≈ ${result.msgsPerSec} msg/s)`
-        : `${result.msgsPerSec} msg/s in ${result.seconds.toFixed(2)} s (start-up ${result.startupMs} ms), RSS ${result.peakRssMb} MB`;
+        : `${result.msgsPerSec} msg/s in ${result.seconds.toFixed(2)} s (start-up ${result.startupMs} ms, then ${result.drainMsgsPerSec} msg/s), RSS ${result.peakRssMb} MB`;
     console.log(`[bench] ${section} r${round} ${result.contender}: ${outcome}`);
   };
   const roundStart = (section: BenchSection, round: number): void => {
@@ -62,6 +62,8 @@ async function main(): Promise<void> {
         kafka:
           'from the child starting its consumer (before connect / group join / app creation) to its last message processed',
         sqs: 'from before the consumer starts to the queue holding no message (ApproximateNumberOfMessages + NotVisible = 0)',
+        drain:
+          'from the first message handled to the end of the run: the steady rate without start-up (messages after the first / that time)',
       },
     });
     mkdirSync(out, { recursive: true });
@@ -254,6 +256,7 @@ function runChild(request: ContenderRequest): Promise<ContenderResult> {
       messages: request.messages,
       seconds: 0,
       msgsPerSec: 0,
+      drainMsgsPerSec: 0,
       startupMs: 0,
       peakRssMb: 0,
       timedOut: false,

@@ -60,12 +60,16 @@ export class BenchRunClock {
     const extra = this.extra;
     const end = this.stoppedAt || process.hrtime.bigint();
     const seconds = this.startedAt ? Number(end - this.startedAt) / 1e9 : 0;
+    const handled = Math.min(this.handled, this.messages);
+    const drainSeconds = this.firstAt ? Number(end - this.firstAt) / 1e9 : 0;
     return {
       contender,
-      handled: Math.min(this.handled, this.messages),
+      handled,
       messages: this.messages,
       seconds: Math.round(seconds * 1_000) / 1_000,
-      msgsPerSec: seconds > 0 ? Math.round(Math.min(this.handled, this.messages) / seconds) : 0,
+      msgsPerSec: seconds > 0 ? Math.round(handled / seconds) : 0,
+      drainMsgsPerSec:
+        handled > 1 && drainSeconds > 0 ? Math.round((handled - 1) / drainSeconds) : 0,
       startupMs: this.firstAt ? Math.round(Number(this.firstAt - this.startedAt) / 1e6) : 0,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       timedOut: this.timedOut,
