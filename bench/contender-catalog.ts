@@ -21,16 +21,15 @@ function failureEntries(): ContenderEntry[] {
       entries.push({
         id: `fail-${mode === 'blocking' ? 'ordered' : 'retry-topic'}-${failurePercent}`,
         sections: ['kafka-failure'],
-        label: `library, ${mode === 'blocking' ? 'ordered (blocking) retries' : 'retry-topic mode'}, ${failurePercent} % fail their first attempt`,
+        label: `library, ${mode === 'blocking' ? 'ordered (blocking) retries' : 'retry-topic mode'}, ${failurePercent} % fail their first attempt, first retry after 25–50 ms`,
         failurePercent,
         load: async () => {
-          const { kafkaLibraryContender, RETRY_MODE_OPTION } =
+          const { kafkaLibraryContender, RETRY_MODE_OPTION, FAILURE_RETRY } =
             await import('./kafka/kafka-library.contender.js');
-          // The ordered mode is today's default: no option set, so it runs on any revision.
-          return kafkaLibraryContender(
-            mode === 'blocking' ? {} : { [RETRY_MODE_OPTION]: 'retry-topic' },
-            true,
-          );
+          // The ordered mode is today's default: no mode set, so it runs on any revision.
+          const retryMode: Record<string, unknown> =
+            mode === 'blocking' ? {} : { [RETRY_MODE_OPTION]: 'retry-topic' };
+          return kafkaLibraryContender({ retry: FAILURE_RETRY, ...retryMode }, true);
         },
       });
     }

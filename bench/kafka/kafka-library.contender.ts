@@ -3,6 +3,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { OnInstruction } from '../../lib/decorators/on-instruction.decorator';
 import type { MessageBusContext } from '../../lib/dispatch/message-bus.context';
 import type { KafkaConsumerOptions } from '../../lib/interfaces/consumer-options.interface';
+import type { RetryOptions } from '../../lib/interfaces/retry-options.interface';
 import { MessageBusModule } from '../../lib/message-bus.module';
 import { InstructionType } from '../../lib/message/instruction-type.enum';
 import type { PaymentPayload } from '../../lib/message/payloads/instructions/payment.payload';
@@ -28,10 +29,26 @@ export const LIBRARY_TUNED_KAFKA: Partial<KafkaConsumerOptions> = {
   partitionsConcurrency: 6,
 };
 
+/**
+ * The retry policy of the failure runs, both modes: a short first delay, so that the runs
+ * measure how each mode carries a failure rather than how long the default delay (1 s) is.
+ * A failed first attempt is retried 25–50 ms later (the delay's upper half is jittered).
+ */
+export const FAILURE_RETRY: RetryOptions = { initialDelayMs: 50 };
+
+const failureSettings = (mode: string): string =>
+  `${mode}, retry.initialDelayMs ${FAILURE_RETRY.initialDelayMs} (other retry and consumer settings default)`;
+
 /** The library's settings as each Kafka contender runs them, for the report. */
 export const LIBRARY_KAFKA_SETTINGS: Record<string, string> = {
   lib: 'MessageBusModule.forRoot defaults (partitionsConcurrency 10, members 1)',
   'lib-tuned': `partitionsConcurrency ${LIBRARY_TUNED_KAFKA.partitionsConcurrency} (one per partition), members 1`,
+  ...Object.fromEntries(
+    [0, 1, 10].flatMap((percent) => [
+      [`fail-ordered-${percent}`, failureSettings("retryMode 'blocking' (default)")],
+      [`fail-retry-topic-${percent}`, failureSettings("retryMode 'retry-topic'")],
+    ]),
+  ),
 };
 
 /** The clock the handlers count on: one contender per child process. */

@@ -18,14 +18,18 @@ interface QueuedCopy {
 
 /**
  * Publishes retry copies through the client's producer: idempotent, acknowledged by all
- * in-sync replicas, so that the original the consumer then commits past is really kept. The
- * producer has one request in flight, so copies asked for while one is being sent (from the
- * other partitions, say) go together in the next request rather than one request each.
+ * in-sync replicas, so that the original the consumer then commits past is really kept.
+ * Copies go in batches, one request in flight: the first copy of a burst is sent once the
+ * batches that are running have yielded (`setImmediate`), so that every copy asked for
+ * meanwhile (the rest of its batch, the other partitions' batches of the same fetch) goes in
+ * the same request; copies asked for while a request is out go together in the next one.
+ * Nothing waits longer for it: a batch that needs its copies stored waits anyway.
  */
 export class KafkaRetryTopicPublisher implements KafkaRetryTopicSink {
   private readonly errorContext: KafkaErrorContext;
   private queued: QueuedCopy[] = [];
   private sending = false;
+  private readonly send = (): void => void this.sendQueued();
 
   constructor(private readonly client: KafkaClient) {
     this.errorContext = kafkaErrorContextOf(client.settings);
@@ -34,12 +38,14 @@ export class KafkaRetryTopicPublisher implements KafkaRetryTopicSink {
   publish(topic: string, record: Message): Promise<void> {
     return new Promise<void>((stored, failed) => {
       this.queued.push({ topic, record, stored, failed });
-      if (!this.sending) void this.sendQueued();
+      if (!this.sending) {
+        this.sending = true;
+        setImmediate(this.send);
+      }
     });
   }
 
   private async sendQueued(): Promise<void> {
-    this.sending = true;
     while (this.queued.length > 0) {
       const copies = this.queued;
       this.queued = [];
