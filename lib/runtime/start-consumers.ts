@@ -15,7 +15,7 @@ import { declaredConsumers, type DeclaredConsumer } from './declared-consumers';
 export async function startConsumers(
   options: ResolvedMessageBusOptions,
   transports: MessageTransports,
-  dispatcher: Pick<DeliveryDispatcher, 'dispatch'>,
+  dispatcher: Pick<DeliveryDispatcher, 'dispatchNow'>,
 ): Promise<RunningConsumer[]> {
   const started: RunningConsumer[] = [];
   const telemetry = ConsumerTelemetry.create(options.telemetry);
@@ -38,12 +38,17 @@ export async function startConsumers(
 export async function startConsumer(
   declared: DeclaredConsumer,
   transports: MessageTransports,
-  dispatcher: Pick<DeliveryDispatcher, 'dispatch'>,
+  dispatcher: Pick<DeliveryDispatcher, 'dispatchNow'>,
   telemetry?: ConsumerTelemetry,
 ): Promise<RunningConsumer> {
   const { settings } = declared;
   const dispatch: DeliveryHandler = (delivery) =>
-    dispatcher.dispatch(delivery, settings.unhandled, settings.verifyToken, settings.idempotency);
+    dispatcher.dispatchNow(
+      delivery,
+      settings.unhandled,
+      settings.verifyToken,
+      settings.idempotency,
+    );
   if (declared.bus === 'sqs') {
     const transport = transports.forConsumers('sqs');
     const { queue } = declared.settings;
