@@ -7,12 +7,8 @@ import { RetryLater } from '../../../lib/dispatch/signals/retry-later.signal';
 import { defaultMessageTypeRegistry } from '../../../lib/message/message-type-registry';
 import { buildPaymentMessage } from '../../support/payment-message';
 
-const body = buildPaymentMessage({
-  reference: 'R1',
-  payerName: 'Zoë Müller',
-  serviceToken: 'token',
-  idempotencyKey: 'key-1',
-}).serialize();
+const fast = { reference: 'R-FAST', payerName: 'Jane Doe', serviceToken: 'token' };
+const body = buildPaymentMessage(fast).serialize();
 
 const delivery = { transport: 'memory' as const, source: 'payments', body, attempt: 1 };
 
