@@ -52,6 +52,15 @@ export function directHandlerCall(
     // Nest passes (payload, context) on as they are when no parameter is decorated.
     return (payload, context) => settle(method.call(instance, payload, context));
   }
+  if (argsLength === 1 && params.length === 1) {
+    // One decorated parameter (typically `@Payload()`): no argument array per message.
+    const { extractValue } = params[0];
+    return (payload, context) => {
+      const value = extractValue(payload, context);
+      if (isThenable(value)) return resolveThenCall(method, instance, [value]);
+      return settle(method.call(instance, value));
+    };
+  }
   return (payload, context) => {
     const args = new Array<unknown>(argsLength).fill(undefined);
     let pending = false;

@@ -62,6 +62,20 @@ export class DeliveryDispatcher {
     verifyToken?: boolean,
     idempotency?: IdempotencyPolicy,
   ): Promise<DispatchOutcome> {
+    return this.dispatchNow(delivery, unhandled, verifyToken, idempotency);
+  }
+
+  /**
+   * `dispatch`, the outcome coming back as it is when every stage answered at once (parsing, no
+   * token stage, no idempotency, handlers that return no thenable): a consumer then awaits
+   * nothing per message. Otherwise a promise of it, as from `dispatch`. Never throws.
+   */
+  dispatchNow(
+    delivery: InboundDelivery,
+    unhandled: UnhandledPolicy = DEFAULT_UNHANDLED_POLICY,
+    verifyToken?: boolean,
+    idempotency?: IdempotencyPolicy,
+  ): DispatchOutcome | Promise<DispatchOutcome> {
     let message: MessageBusMessage;
     try {
       message = MessageBusMessage.fromJSON(delivery.body, { registry: this.messageTypes });
@@ -76,54 +90,98 @@ export class DeliveryDispatcher {
     }
 
     const targets = this.lookup(message, delivery.source);
-    let token: VerifiedToken | undefined;
-    if ((verifyToken ?? this.tokens?.verifyAll) === true || anyVerifiesToken(targets)) {
-      const stage = await runTokenStage(this.tokens?.verifier, message);
-      if (!stage.passed) return stage.outcome;
-      token = stage.token;
-    }
+    if ((verifyToken ?? this.tokens?.verifyAll) === true || anyVerifiesToken(targets))
+      return this.afterTokenStage(message, delivery, targets, unhandled, idempotency);
     if (targets.length === 0) return this.unhandled(message, delivery.source, unhandled);
+    return this.invokeTargets(message, delivery, targets, undefined, idempotency);
+  }
 
+  private async afterTokenStage(
+    message: MessageBusMessage,
+    delivery: InboundDelivery,
+    targets: readonly DispatchTarget[],
+    unhandled: UnhandledPolicy,
+    idempotency: IdempotencyPolicy | undefined,
+  ): Promise<DispatchOutcome> {
+    const stage = await runTokenStage(this.tokens?.verifier, message);
+    if (!stage.passed) return stage.outcome;
+    if (targets.length === 0) return this.unhandled(message, delivery.source, unhandled);
+    return this.invokeTargets(message, delivery, targets, stage.token, idempotency);
+  }
+
+  /**
+   * Every handler of an event gets its turn even when an earlier one fails; a retry then calls
+   * them all again, so event handlers must be idempotent (at-least-once delivery). Handlers are
+   * called here while each answers at once; from the first that returns a thenable (or runs
+   * idempotently) on, the rest of the turn is `invokeRemaining`'s.
+   */
+  private invokeTargets(
+    message: MessageBusMessage,
+    delivery: InboundDelivery,
+    targets: readonly DispatchTarget[],
+    token: VerifiedToken | undefined,
+    idempotency: IdempotencyPolicy | undefined,
+  ): DispatchOutcome | Promise<DispatchOutcome> {
     const context = new MessageBusContext(message, delivery, token);
-    // Every handler of an event gets its turn even when an earlier one fails; a retry then
-    // calls them all again, so event handlers must be idempotent (at-least-once delivery).
-    let failure: unknown;
-    let retryAfterMs: number | undefined;
-    let duplicates = 0;
-    for (const target of targets) {
+    let tally: HandlerTally | undefined;
+    for (let index = 0; index < targets.length; index++) {
+      const target = targets[index];
+      if (idempotencyApplies(idempotency, target)) {
+        return this.invokeRemaining(
+          message,
+          context,
+          targets,
+          index,
+          undefined,
+          idempotency,
+          tally,
+        );
+      }
       try {
-        if (idempotencyApplies(idempotency, target)) {
+        // A handler that answers at once costs no microtask: only a thenable is awaited.
+        const result = target.invoke(message.payload, context);
+        if (isThenable(result)) {
+          return this.invokeRemaining(message, context, targets, index, result, idempotency, tally);
+        }
+      } catch (error) {
+        tally ??= new HandlerTally();
+        const refusal = tally.caught(target, error, message);
+        if (refusal !== undefined) return refusal;
+      }
+    }
+    return tallied(message, targets.length, tally);
+  }
+
+  /** `invokeTargets` from `targets[from]` on, awaiting `pending` (that handler's result) first when given. */
+  private async invokeRemaining(
+    message: MessageBusMessage,
+    context: MessageBusContext,
+    targets: readonly DispatchTarget[],
+    from: number,
+    pending: PromiseLike<unknown> | undefined,
+    idempotency: IdempotencyPolicy | undefined,
+    tally = new HandlerTally(),
+  ): Promise<DispatchOutcome> {
+    for (let index = from; index < targets.length; index++) {
+      const target = targets[index];
+      try {
+        if (index === from && pending !== undefined) {
+          await pending;
+        } else if (idempotencyApplies(idempotency, target)) {
           const run = await runIdempotently(idempotency, target, message, () =>
             target.invoke(message.payload, context),
           );
-          if (run === 'duplicate') duplicates += 1;
+          if (run === 'duplicate') tally.duplicates += 1;
         } else {
-          // A handler that answers at once costs no microtask: only a thenable is awaited.
           const result = target.invoke(message.payload, context);
           if (isThenable(result)) await result;
         }
       } catch (error) {
-        if (error instanceof ForbiddenException) {
-          return {
-            status: 'rejected',
-            reason: 'forbidden',
-            error: refusedBy(target, error),
-            message,
-          };
-        }
-        if (error instanceof DeadLetter) {
-          return { status: 'rejected', reason: 'dead-letter-requested', error, message };
-        }
-        if (error instanceof RetryLater) retryAfterMs = Math.max(retryAfterMs ?? 0, error.delayMs);
-        failure ??= error;
+        const refusal = tally.caught(target, error, message);
+        if (refusal !== undefined) return refusal;
       }
     }
-    if (failure === undefined && duplicates === targets.length)
-      return { status: 'duplicate', message, handlers: targets.length };
-    if (failure === undefined) return { status: 'handled', message, handlers: targets.length };
-    return retryAfterMs === undefined
-      ? { status: 'failed', message, error: failure }
-      : { status: 'failed', message, error: failure, retryAfterMs };
+    return tallied(message, targets.length, tally);
   }
 
   private unhandled(
@@ -148,6 +206,47 @@ export class DeliveryDispatcher {
     );
     return { status: 'rejected', reason: 'no-handler', error, message };
   }
+}
+
+/** What the handlers of one delivery came to so far; none is needed while every one succeeds. */
+class HandlerTally {
+  failure: unknown;
+  retryAfterMs: number | undefined;
+  duplicates = 0;
+
+  /** Takes a handler's failure in; returns the refusal that ends the delivery at once, if it is one. */
+  caught(
+    target: DispatchTarget,
+    error: unknown,
+    message: MessageBusMessage,
+  ): DispatchOutcome | undefined {
+    if (error instanceof ForbiddenException) {
+      return { status: 'rejected', reason: 'forbidden', error: refusedBy(target, error), message };
+    }
+    if (error instanceof DeadLetter) {
+      return { status: 'rejected', reason: 'dead-letter-requested', error, message };
+    }
+    if (error instanceof RetryLater)
+      this.retryAfterMs = Math.max(this.retryAfterMs ?? 0, error.delayMs);
+    this.failure ??= error;
+    return undefined;
+  }
+}
+
+/** The outcome once every one of `handlers` has had its turn. */
+function tallied(
+  message: MessageBusMessage,
+  handlers: number,
+  tally: HandlerTally | undefined,
+): DispatchOutcome {
+  if (tally === undefined) return { status: 'handled', message, handlers };
+  const { failure, retryAfterMs, duplicates } = tally;
+  if (failure === undefined && duplicates === handlers)
+    return { status: 'duplicate', message, handlers };
+  if (failure === undefined) return { status: 'handled', message, handlers };
+  return retryAfterMs === undefined
+    ? { status: 'failed', message, error: failure }
+    : { status: 'failed', message, error: failure, retryAfterMs };
 }
 
 /** `targets.some((t) => t.verifyToken)` without a closure per message. */

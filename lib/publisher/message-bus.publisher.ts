@@ -28,15 +28,14 @@ export interface BuildMessageOptions<TPayload extends object = object> extends O
 /** Sends messages without caring which bus carries them: the module's `transport` decides. */
 @Injectable()
 export class MessageBusPublisher {
-  private readonly tracing: PublishTracer;
+  /** Built at the first publish: it loads `@opentelemetry/api`, which an app that starts consuming should not wait for. */
+  private tracer?: PublishTracer;
 
   constructor(
     @Inject(MESSAGE_BUS_RESOLVED_OPTIONS) private readonly options: ResolvedMessageBusOptions,
     private readonly transports: MessageTransports,
     private readonly registry: MessageTypeRegistry,
-  ) {
-    this.tracing = new PublishTracer(options.telemetry);
-  }
+  ) {}
 
   /**
    * Publishes to a queue (SQS) or topic (Kafka) named `destination`. `message` is a
@@ -57,7 +56,8 @@ export class MessageBusPublisher {
     const name =
       this.options.transport === 'memory' ? 'memory' : (transport ?? this.options.transport);
     const bus = this.transports.get(name);
-    return this.tracing.publish(name, destination, envelope.type, publishOptions, (traced) =>
+    this.tracer ??= new PublishTracer(this.options.telemetry);
+    return this.tracer.publish(name, destination, envelope.type, publishOptions, (traced) =>
       bus.publish(envelope, destination, traced),
     );
   }

@@ -18,7 +18,7 @@ import { ConsumerWatchdog } from './consumer-watchdog';
 import { declaredConsumers } from './declared-consumers';
 import { ManagedConsumerSlot, type ManagedConsumer } from './managed-consumer';
 import { MessageDispatcher } from './message.dispatcher';
-import { ConsumerTelemetry } from '../telemetry/consumer.telemetry';
+import { DeferredConsumerTelemetry } from './deferred-consumer-telemetry';
 import { startConsumer } from './start-consumers';
 
 /**
@@ -45,7 +45,7 @@ export class MessageBusConsumers
     const mayStart = (name: string) => (): void => {
       if (!options.consume) throw new ConsumptionDisabledError(name);
     };
-    const telemetry = ConsumerTelemetry.create(options.telemetry);
+    const telemetry = new DeferredConsumerTelemetry(options.telemetry);
     for (const declared of declaredConsumers(options)) {
       const launch = () => startConsumer(declared, transports, dispatcher, telemetry);
       this.slots.set(

@@ -1,9 +1,10 @@
 import type { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
 import type { ResolvedMessageBusOptions } from '../options/resolved-options';
-import { ConsumerTelemetry, type ObservedHandler } from '../telemetry/consumer.telemetry';
+import type { ObservedHandler, TelemetryConsumer } from '../telemetry/consumer.telemetry';
 import type { MessageTransports } from '../transports/message-transports';
 import type { DeliveryHandler, RunningConsumer } from '../transports/transport.interface';
 import { declaredConsumers, type DeclaredConsumer } from './declared-consumers';
+import { DeferredConsumerTelemetry } from './deferred-consumer-telemetry';
 
 /**
  * Starts one consumer per configured queue and topic, each on the transport that carries it
@@ -15,16 +16,16 @@ import { declaredConsumers, type DeclaredConsumer } from './declared-consumers';
 export async function startConsumers(
   options: ResolvedMessageBusOptions,
   transports: MessageTransports,
-  dispatcher: Pick<DeliveryDispatcher, 'dispatch'>,
+  dispatcher: Pick<DeliveryDispatcher, 'dispatchNow'>,
 ): Promise<RunningConsumer[]> {
   const started: RunningConsumer[] = [];
-  const telemetry = ConsumerTelemetry.create(options.telemetry);
+  const telemetry = new DeferredConsumerTelemetry(options.telemetry);
   try {
     for (const declared of declaredConsumers(options)) {
       started.push(await startConsumer(declared, transports, dispatcher, telemetry));
     }
   } catch (error) {
-    telemetry?.close();
+    telemetry.close();
     await Promise.all(started.map((consumer) => consumer.stop(0)));
     throw error;
   }
@@ -34,49 +35,70 @@ export async function startConsumers(
 /**
  * Starts one declared consumer on the transport that carries it, its deliveries observed by
  * `telemetry` (the app's one `ConsumerTelemetry`; none when telemetry is off or not installed).
+ * The consumer starts connecting first: the telemetry stage is built while it connects and
+ * joins (loading `@opentelemetry/api` takes a while), once it has started, or at its first
+ * delivery if that comes sooner, so that every delivery goes through it.
  */
 export async function startConsumer(
   declared: DeclaredConsumer,
   transports: MessageTransports,
-  dispatcher: Pick<DeliveryDispatcher, 'dispatch'>,
-  telemetry?: ConsumerTelemetry,
+  dispatcher: Pick<DeliveryDispatcher, 'dispatchNow'>,
+  telemetry?: DeferredConsumerTelemetry,
 ): Promise<RunningConsumer> {
   const { settings } = declared;
   const dispatch: DeliveryHandler = (delivery) =>
-    dispatcher.dispatch(delivery, settings.unhandled, settings.verifyToken, settings.idempotency);
+    dispatcher.dispatchNow(
+      delivery,
+      settings.unhandled,
+      settings.verifyToken,
+      settings.idempotency,
+    );
   if (declared.bus === 'sqs') {
     const transport = transports.forConsumers('sqs');
     const { queue } = declared.settings;
-    const observed = telemetry?.observe(
-      {
-        transport: transport.name,
-        destination: queue,
-        ...(transport.name === 'memory' ? {} : { depth: () => transports.sqs.queueDepth(queue) }),
-      },
-      dispatch,
-    );
-    return watched(
-      observed,
-      await transport.consume(declared.settings, observed?.handler ?? dispatch),
+    const watched: TelemetryConsumer = {
+      transport: transport.name,
+      destination: queue,
+      ...(transport.name === 'memory' ? {} : { depth: () => transports.sqs.queueDepth(queue) }),
+    };
+    return observedConsumer(watched, dispatch, telemetry, (handler) =>
+      transport.consume(declared.settings, handler),
     );
   }
   const transport = transports.forConsumers('kafka');
-  const observed = telemetry?.observe(
-    {
-      transport: transport.name,
-      destination: declared.settings.topic,
-      group: declared.settings.groupId,
-    },
-    dispatch,
-  );
-  return watched(
-    observed,
-    await transport.consume(declared.settings, observed?.handler ?? dispatch),
+  const watched: TelemetryConsumer = {
+    transport: transport.name,
+    destination: declared.settings.topic,
+    group: declared.settings.groupId,
+  };
+  return observedConsumer(watched, dispatch, telemetry, (handler) =>
+    transport.consume(declared.settings, handler),
   );
 }
 
-/** `running`, handed to its telemetry's gauges. */
-function watched(observed: ObservedHandler | undefined, running: RunningConsumer): RunningConsumer {
+/**
+ * `consume(handler)`, its deliveries going through the telemetry stage of `watched`, which is
+ * built once the consumer has started, or at its first delivery if that comes sooner.
+ */
+async function observedConsumer(
+  watched: TelemetryConsumer,
+  dispatch: DeliveryHandler,
+  telemetry: DeferredConsumerTelemetry | undefined,
+  consume: (handler: DeliveryHandler) => Promise<RunningConsumer>,
+): Promise<RunningConsumer> {
+  let observed: ObservedHandler | undefined;
+  const observe = (): void => {
+    if (current !== unobserved) return;
+    observed = telemetry?.get()?.observe(watched, dispatch);
+    current = observed?.handler ?? dispatch;
+  };
+  const unobserved: DeliveryHandler = (delivery) => {
+    observe();
+    return current(delivery);
+  };
+  let current = telemetry === undefined ? dispatch : unobserved;
+  const running = await consume((delivery) => current(delivery));
+  observe();
   observed?.started(running);
   return running;
 }

@@ -26,8 +26,14 @@ export interface PublishReceipt {
   readonly offset?: string;
 }
 
-/** Called once per delivery; the returned outcome decides ack, retry or dead letter. */
-export type DeliveryHandler = (delivery: InboundDelivery) => Promise<DispatchOutcome>;
+/**
+ * Called once per delivery; the returned outcome decides ack, retry or dead letter. It comes
+ * back as it is when the pipeline answered at once, else as a promise: consumers await only a
+ * thenable, so that a delivery whose handlers are synchronous costs no microtask.
+ */
+export type DeliveryHandler = (
+  delivery: InboundDelivery,
+) => DispatchOutcome | PromiseLike<DispatchOutcome>;
 
 /**
  * `paused`: connected (Kafka: still in its group, heartbeating, partitions kept) but fetching

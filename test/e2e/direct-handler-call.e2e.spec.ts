@@ -217,3 +217,43 @@ describe("handlers with an enhancer keep Nest's context", () => {
     await app.close();
   });
 });
+
+@Controller()
+class OneParameterController {
+  @OnInstruction(InstructionType.PAYMENT)
+  onPayment(@Payload() payment: PaymentPayload) {
+    calls.push({ handler: 'one-parameter', args: [payment] });
+  }
+
+  @OnEvent(EventType.TRANSACTION_STATUS_UPDATE)
+  onStatus(@DeferredReference() reference: string) {
+    calls.push({ handler: 'one-deferred-parameter', args: [reference] });
+  }
+}
+
+@Module({
+  imports: [MessageBusTestingModule.forRoot()],
+  controllers: [OneParameterController],
+})
+class OneParameterModule {}
+
+describe('handlers with a single decorated parameter, called directly', () => {
+  afterEach(() => void (calls.length = 0));
+
+  it('get that one value, awaited when it comes as a promise', async () => {
+    const app = await start(OneParameterModule);
+    const bus = MessageBusTestBus.from(app);
+
+    expect(await bus.dispatch(paymentMessage('REF-O1'), 'payments')).toMatchObject({
+      status: 'handled',
+    });
+    expect(await bus.dispatch(statusEvent('REF-O2'))).toMatchObject({ status: 'handled' });
+
+    expect(calls).toHaveLength(2);
+    expect(calls[0].args).toHaveLength(1);
+    expect(calls[0].args[0]).toBeInstanceOf(PaymentPayload);
+    expect((calls[0].args[0] as PaymentPayload).reference).toBe('REF-O1');
+    expect(calls[1].args).toEqual(['REF-O2']);
+    await app.close();
+  });
+});

@@ -5,6 +5,7 @@ import { ABANDONED, type KafkaAbandonment } from './kafka-abandonment';
 import { errorText } from './kafka-error-context';
 import { isGroupMembershipLost, type KafkaGroupGeneration } from './kafka-group-generation';
 import { keepHeartbeating } from './kafka-heartbeat';
+import { isThenable } from '../../../dispatch/thenable';
 import type {
   KafkaMessageProcessor,
   KafkaMessageSettlement,
@@ -172,10 +173,13 @@ export class KafkaBatchProcessor {
           // A copy that came back from a wait in its partition (the retry topic could not be
           // written) counts that wait's attempt too.
           const next = Math.max(copy.attempts + 1, attempt);
-          settlement = await this.settle(payload, message, halt, next, copy.origin);
+          const settling = this.settle(payload, message, halt, next, copy.origin);
+          settlement = isThenable(settling) ? await settling : settling;
         }
       } else {
-        settlement = await this.settle(payload, message, halt, attempt);
+        // Awaited only when a thenable: a batch whose handlers answer at once runs without microtasks.
+        const settling = this.settle(payload, message, halt, attempt);
+        settlement = isThenable(settling) ? await settling : settling;
       }
       attempt = 1;
       if (typeof settlement === 'object' && 'copying' in settlement) {
@@ -267,22 +271,48 @@ export class KafkaBatchProcessor {
    * again without a refetch. The wait ends at once when the generation halts (stop,
    * rebalance): the message is then `abandoned`, left uncommitted for redelivery.
    */
-  private async settle(
+  private settle(
     payload: EachBatchPayload,
     message: KafkaMessage,
     halt: AbortSignal,
     attempt: number,
     origin?: KafkaRecordOrigin,
-  ): Promise<KafkaMessageSettlement> {
-    const { messages, inProcessRetryMaxMs = 0 } = this.options;
-    const { partition } = payload.batch;
-    let settlement = await messages.process(partition, message, halt, attempt, origin);
-    while (
+  ): KafkaMessageSettlement | Promise<KafkaMessageSettlement> {
+    const settlement = this.options.messages.process(
+      payload.batch.partition,
+      message,
+      halt,
+      attempt,
+      origin,
+    );
+    return isThenable(settlement) || this.retriesInBatch(settlement)
+      ? this.settleInBatch(payload, message, halt, settlement, origin)
+      : settlement;
+  }
+
+  /** Whether `settlement` is a retry whose delay is waited out in the batch (`inProcessRetryMaxMs`). */
+  private retriesInBatch(settlement: KafkaMessageSettlement): settlement is KafkaRetryLater {
+    const { inProcessRetryMaxMs = 0 } = this.options;
+    return (
       typeof settlement === 'object' &&
       'delayMs' in settlement &&
       inProcessRetryMaxMs > 0 &&
       settlement.delayMs <= inProcessRetryMaxMs
-    ) {
+    );
+  }
+
+  /** `settle` once its first attempt's settlement is a promise, or a retry waited out here. */
+  private async settleInBatch(
+    payload: EachBatchPayload,
+    message: KafkaMessage,
+    halt: AbortSignal,
+    first: KafkaMessageSettlement | Promise<KafkaMessageSettlement>,
+    origin?: KafkaRecordOrigin,
+  ): Promise<KafkaMessageSettlement> {
+    const { messages } = this.options;
+    const { partition } = payload.batch;
+    let settlement = await first;
+    while (this.retriesInBatch(settlement)) {
       if (!(await abortableDelay(settlement.delayMs, halt))) return 'abandoned';
       if (!payload.isRunning() || payload.isStale()) return 'abandoned';
       settlement = await messages.process(partition, message, halt, settlement.attempt + 1, origin);

@@ -309,3 +309,28 @@ describe('KafkaBatchProcessor', () => {
     await settle();
   });
 });
+
+describe('KafkaBatchProcessor with messages that settle at once', () => {
+  it('works through the whole batch without a microtask, then commits as before', async () => {
+    let microtaskRan = false;
+    const seen: boolean[] = [];
+    const processor = new KafkaBatchProcessor({
+      topic: 'payments',
+      groupId: 'g',
+      messages: { process: () => (seen.push(microtaskRan), 'settled') },
+      abandonment: new KafkaAbandonment(),
+      retryWaits: new KafkaRetryWaits(() => undefined),
+      heartbeatIntervalMs: 60_000,
+      commitIntervalMs: 60_000,
+      logger: { log: vi.fn(), warn: vi.fn() },
+    });
+    const { payload, log } = fakeBatchPayload(offsets('5', '6', '7'), { partition: 2 });
+
+    queueMicrotask(() => (microtaskRan = true));
+    const done = processor.process(payload, new KafkaGroupGeneration());
+
+    expect(seen).toEqual([false, false, false]);
+    await done;
+    expect(log).toEqual(['resolve 7', 'commit 8']);
+  });
+});

@@ -309,3 +309,51 @@ describe('KafkaMessageProcessor', () => {
     expect(logged()).not.toContain('Jane Doe');
   });
 });
+
+describe('KafkaMessageProcessor with a handler that answers at once', () => {
+  function syncSetup(answer: (delivery: InboundDelivery) => DispatchOutcome) {
+    const stats = new KafkaConsumerStats();
+    const processor = new KafkaMessageProcessor({
+      topic: 'payments',
+      groupId: 'payments_consumer_group',
+      deadLetterTopic: 'payments.dlq',
+      retry: new RetryPolicy({ maxAttempts: 3, initialDelayMs: 4, multiplier: 2 }),
+      handler: answer,
+      deadLetters: new FakeDeadLetters(),
+      stats,
+      logger: { warn: vi.fn(), error: vi.fn() },
+    });
+    return { processor, stats };
+  }
+
+  it('settles a handled message at once, without a promise', () => {
+    const { processor, stats } = syncSetup(() => handled());
+
+    expect(processor.process(0, kafkaMessage('3'), noHalt())).toBe('settled');
+    expect(stats.handled).toBe(1);
+    expect(stats.inFlight).toBe(0);
+  });
+
+  it('returns a failed attempt’s retry at once, as the promise would have', () => {
+    const { processor, stats } = syncSetup(() => failed());
+
+    expect(processor.process(0, kafkaMessage('3'), noHalt(), 2)).toEqual({
+      attempt: 2,
+      delayMs: expect.any(Number) as number,
+    });
+    expect(stats.retried).toBe(1);
+    expect(stats.inFlight).toBe(0);
+  });
+
+  it('takes a handler that throws at once (against the contract) as a failed attempt', () => {
+    const { processor, stats } = syncSetup(() => {
+      throw new Error('broke the contract');
+    });
+
+    expect(processor.process(0, kafkaMessage('3'), noHalt())).toEqual({
+      attempt: 1,
+      delayMs: expect.any(Number) as number,
+    });
+    expect(stats.inFlight).toBe(0);
+  });
+});
