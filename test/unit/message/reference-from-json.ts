@@ -46,7 +46,7 @@ export function referenceFromJson(
   const rawPayload = body.payload === undefined ? {} : body.payload;
   let payload: object | undefined;
   if (payloadClass) {
-    payload = section(payloadClass as new () => object, rawPayload, 'payload', issues);
+    payload = section(payloadClass, rawPayload, 'payload', issues);
   } else if (!isJsonObject(rawPayload)) {
     issues.push(sectionIssue('payload', rawPayload));
   }
@@ -69,7 +69,20 @@ function section<T extends object>(
     issues.push(sectionIssue(field, value));
     return undefined;
   }
-  const instance = plainToInstance(cls, copyUntrustedJson(value, field) as object);
+  return classValidatorReading(cls, value, field, issues);
+}
+
+/**
+ * class-validator itself under the DtoValidator options, on a fresh untrusted-JSON copy: the
+ * instance, or undefined with the issues appended under `prefix`.
+ */
+export function classValidatorReading<T extends object>(
+  cls: new () => T,
+  value: { [key: string]: JsonValue },
+  prefix: string,
+  issues: MessageFieldIssue[],
+): T | undefined {
+  const instance = plainToInstance(cls, copyUntrustedJson(value, prefix) as object);
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: false,
@@ -78,7 +91,7 @@ function section<T extends object>(
     validationError: { target: false, value: false },
   });
   if (errors.length === 0) return instance;
-  issues.push(...toFieldIssues(errors, field));
+  issues.push(...toFieldIssues(errors, prefix));
   return undefined;
 }
 
