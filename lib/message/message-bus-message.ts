@@ -124,6 +124,63 @@ export class MessageBusMessage<TPayload extends object = object> {
   ): MessageBusMessage<TPayload> {
     const registry = options.registry ?? defaultMessageTypeRegistry;
     const body = parseUntrustedJson(input);
+    if (isJsonObject(body)) {
+      let accepted: MessageBusMessage | undefined;
+      try {
+        accepted = MessageBusMessage.accept(body, registry);
+      } catch {
+        // What threw is thrown again, or reported, by the full validation below.
+      }
+      if (accepted) return accepted as MessageBusMessage<TPayload>;
+    }
+    return MessageBusMessage.validate<TPayload>(body, registry);
+  }
+
+  /**
+   * The message, when `body` is certainly a valid envelope of a type whose DTOs `canAccept`
+   * (the library's own: MetaData and the built-in payloads); else undefined, and `validate`
+   * decides. The same reading as `validate` on the passing path, without its bookkeeping:
+   * an envelope naming both an instruction type and an event, an unknown type, a payload class
+   * of the app's own, or any failing check leaves it to `validate`.
+   */
+  private static accept(
+    body: { [key: string]: JsonValue },
+    registry: MessageTypeRegistry,
+  ): MessageBusMessage | undefined {
+    const rawMetaData = body.meta_data;
+    if (!isJsonObject(rawMetaData)) return undefined;
+    const metaData = metaDataValidator().accept(rawMetaData);
+    if (metaData === undefined) return undefined;
+    // declaredType's reading of the raw meta_data, for the one case it leaves no doubt.
+    const { instruction_type: instructionType, event } = rawMetaData;
+    let kind: MessageKind;
+    let type: string;
+    if (isNonBlankString(instructionType)) {
+      if (event !== undefined && event !== null) return undefined;
+      kind = 'instruction';
+      type = instructionType;
+    } else if (
+      isNonBlankString(event) &&
+      (instructionType === undefined || instructionType === null)
+    ) {
+      kind = 'event';
+      type = event;
+    } else {
+      return undefined;
+    }
+    const payloadClass = registry.payloadClassFor(kind, type);
+    if (payloadClass === undefined) return undefined;
+    const rawPayload = body.payload === undefined ? {} : body.payload;
+    if (!isJsonObject(rawPayload)) return undefined;
+    const payload = DtoValidator.for(payloadClass).accept(rawPayload);
+    return payload === undefined ? undefined : new MessageBusMessage(metaData, payload);
+  }
+
+  /** The full reading of a parsed body: the message, or every issue found, thrown. */
+  private static validate<TPayload extends object>(
+    body: JsonValue,
+    registry: MessageTypeRegistry,
+  ): MessageBusMessage<TPayload> {
     if (!isJsonObject(body)) {
       throw new MessageValidationError([
         { field: 'body', problems: ['body must be a JSON object'] },
@@ -190,6 +247,13 @@ export class MessageBusMessage<TPayload extends object = object> {
   serialize(): string {
     return toWireJson(this.toDict());
   }
+}
+
+let metaDataDtoValidator: DtoValidator<MetaData> | undefined;
+
+/** MetaData's validator, looked up once: not while the modules load, before it is compiled. */
+function metaDataValidator(): DtoValidator<MetaData> {
+  return (metaDataDtoValidator ??= DtoValidator.for(MetaData));
 }
 
 function validateSection<T extends object>(

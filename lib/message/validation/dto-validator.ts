@@ -3,6 +3,7 @@ import { validateSync, type ValidatorOptions } from 'class-validator';
 import type { MessageFieldIssue } from '../../errors/message-validation.error';
 import { copyUntrustedJson, type JsonValue } from '../untrusted-json';
 import { CompiledDtoRules, type DtoClass, type ValidateFunction } from './compiled-dto-rules';
+import { generateAccept, type AcceptFunction } from './generated-dto-accept';
 import { generateValidate } from './generated-dto-validate';
 import { toFieldIssues } from './validation-issues';
 
@@ -38,6 +39,8 @@ export class DtoValidator<T extends object> {
     private readonly direct: ValidateFunction<T> | undefined,
     /** Whether `direct` is generated code; for tests and diagnostics. */
     readonly isGenerated: boolean,
+    /** The passing path of `direct` alone (generateAccept); undefined where it is not generated. */
+    private readonly acceptor: AcceptFunction<T> | undefined,
   ) {}
 
   private static readonly compilable = new WeakSet<DtoClass>();
@@ -54,7 +57,8 @@ export class DtoValidator<T extends object> {
       const generated = rules && generateValidate(rules);
       const direct: ValidateFunction<T> | undefined =
         generated ?? (rules && ((value, prefix, issues) => rules.validate(value, prefix, issues)));
-      validator = new DtoValidator(cls, direct, generated !== undefined);
+      const acceptor = generated && generateAccept(rules);
+      validator = new DtoValidator(cls, direct, generated !== undefined, acceptor);
       DtoValidator.cache.set(cls, validator);
     }
     return validator as DtoValidator<T>;
@@ -63,6 +67,21 @@ export class DtoValidator<T extends object> {
   /** Whether this DTO runs on the direct path; for tests and diagnostics. */
   get isCompiled(): boolean {
     return this.direct !== undefined;
+  }
+
+  /** Whether `accept` can answer; for tests and diagnostics. */
+  get canAccept(): boolean {
+    return this.acceptor !== undefined;
+  }
+
+  /**
+   * The instance `validate` would return, when `value` (a tree of plain JSON values, as
+   * JSON.parse or copyUntrustedJson build) is certainly valid; else undefined, and `validate`
+   * gives the verdict and the issues. Never undefined for a valid value of a DTO that
+   * `canAccept`, always undefined for one that cannot.
+   */
+  accept(value: { [key: string]: JsonValue }): T | undefined {
+    return this.acceptor?.(value);
   }
 
   /** The instance, or undefined with the problems appended to `issues` under `prefix`. */

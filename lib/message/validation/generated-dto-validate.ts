@@ -4,8 +4,10 @@ import {
   NO_OBJECT,
   type CompiledCheck,
   type CompiledDtoRules,
+  type Condition,
   type ValidateFunction,
 } from './compiled-dto-rules';
+import { GeneratedFunctionBuilder } from './generated-function.builder';
 
 /**
  * CompiledDtoRules.validate as straight-line code for one DTO, or undefined where code
@@ -28,13 +30,11 @@ import {
 export function generateValidate<T extends object>(
   rules: CompiledDtoRules<T>,
 ): ValidateFunction<T> | undefined {
-  const values: unknown[] = [];
-  // Each value becomes a constant of the factory below, named by its index.
-  const pass = (value: unknown): string => `v${values.push(value) - 1}`;
+  const code = new GeneratedFunctionBuilder();
+  const pass = (value: unknown): string => code.pass(value);
   const cls = pass(rules.cls);
   const copy = pass(copyUntrustedJson);
   const hasOwn = pass(Object.hasOwn);
-  const noObject = pass(NO_OBJECT);
   const issueOf = pass(
     (check: CompiledCheck, property: string, prefix: string, object: object, value: unknown) =>
       rules.issueOf(check, property, prefix, object, value),
@@ -52,24 +52,10 @@ export function generateValidate<T extends object>(
   }
   rules.properties.forEach(({ property, conditions, checks }, index) => {
     const key = JSON.stringify(property);
-    const conditionCode = conditions.map((condition) =>
-      // IsOptional's condition, inlined (see isSet).
-      condition === isSet
-        ? '(value !== null && value !== undefined)'
-        : `${pass(condition)}(instance, value)`,
-    );
-    lines.push(
-      `value = instance[${key}];`,
-      `p${index}: if (${conditionCode.join(' && ') || 'true'}) {`,
-    );
+    lines.push(`value = instance[${key}];`, `p${index}: if (${conditionCode(conditions, pass)}) {`);
     for (const check of checks) {
-      const args = pass(check.args);
       lines.push(
-        `  ${args}.object = instance;`,
-        `  ${args}.value = value;`,
-        `  passed = ${pass(check.validate)}.call(${pass(check.constraint)}, value, ${args});`,
-        `  ${args}.object = ${noObject};`,
-        `  ${args}.value = undefined;`,
+        ...checkCallCode(check, pass),
         `  if (!passed) {`,
         `    issues.push(${issueOf}(${pass(check)}, ${key}, prefix, instance, value));`,
         '    valid = false;',
@@ -80,24 +66,38 @@ export function generateValidate<T extends object>(
     lines.push('}');
   });
   lines.push('return valid ? instance : undefined;');
+  return code.build<ValidateFunction<T>>(
+    `validate${rules.cls.name}`,
+    ['input', 'prefix', 'issues'],
+    lines,
+  );
+}
 
-  const name = `validate${rules.cls.name.replace(/[^\w$]/g, '_')}`;
-  const source = [
-    "'use strict';",
-    `const ${values.map((_value, index) => `v${index} = $[${index}]`).join(', ')};`,
-    `return function ${name}(input, prefix, issues) {`,
-    ...lines.map((line) => `  ${line}`),
-    '};',
-    `//# sourceURL=nestjs-message-bus/${name}.js`,
-  ].join('\n');
-  let factory: ($: readonly unknown[]) => ValidateFunction<T>;
-  try {
-    // Reviewed use of the Function constructor: see the comment above on what the source holds.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    factory = new Function('$', source) as typeof factory;
-  } catch (error) {
-    if (error instanceof EvalError) return undefined;
-    throw error;
-  }
-  return factory(values);
+/** A property's conditions as one expression on `instance` and `value`; IsOptional's inlined (see isSet). */
+export function conditionCode(
+  conditions: readonly Condition[],
+  pass: (value: unknown) => string,
+): string {
+  const code = conditions.map((condition) =>
+    condition === isSet
+      ? '(value !== null && value !== undefined)'
+      : `${pass(condition)}(instance, value)`,
+  );
+  return code.join(' && ') || 'true';
+}
+
+/**
+ * One check as class-validator calls it: `passed = validate.call(constraint, value, args)`, with
+ * the reused arguments (see CompiledCheck.args) set for the call and cleared after it.
+ */
+export function checkCallCode(check: CompiledCheck, pass: (value: unknown) => string): string[] {
+  const args = pass(check.args);
+  const noObject = pass(NO_OBJECT);
+  return [
+    `  ${args}.object = instance;`,
+    `  ${args}.value = value;`,
+    `  passed = ${pass(check.validate)}.call(${pass(check.constraint)}, value, ${args});`,
+    `  ${args}.object = ${noObject};`,
+    `  ${args}.value = undefined;`,
+  ];
 }

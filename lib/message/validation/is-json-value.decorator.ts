@@ -1,12 +1,11 @@
-import {
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import type { ValidationArguments, ValidationOptions } from 'class-validator';
 import { ClassFieldMarks } from './class-field-marks';
+import { registerFieldCheck } from './field-check';
 
 /** The properties written exactly as held, `null` and nested `null`s included. */
 const VERBATIM = new ClassFieldMarks<true>();
+
+const isDefined = (value: unknown): boolean => value !== undefined;
 
 /**
  * A key that must be present with any JSON value, `null` included (the Rust client's
@@ -16,16 +15,12 @@ const VERBATIM = new ClassFieldMarks<true>();
 export function IsJsonValue(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     VERBATIM.mark(target, propertyName as string, true);
-    registerDecorator({
+    registerFieldCheck(target, propertyName, {
       name: 'isJsonValue',
-      target: target.constructor,
-      propertyName: propertyName as string,
       options,
-      validator: {
-        validate: (value: unknown) => value !== undefined,
-        defaultMessage: ({ property }: ValidationArguments) =>
-          `${property} is required (any JSON value, null included)`,
-      },
+      check: isDefined,
+      defaultMessage: ({ property }: ValidationArguments) =>
+        `${property} is required (any JSON value, null included)`,
     });
   };
 }

@@ -1,8 +1,5 @@
-import {
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import type { ValidationArguments, ValidationOptions } from 'class-validator';
+import { registerFieldCheck } from './field-check';
 
 /**
  * The characters Python's `str.strip()` removes (`str.isspace()`): blankness is the Python
@@ -34,18 +31,14 @@ export function isNonBlankString(value: unknown): value is string {
  */
 export function IsNonBlankString(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
+    registerFieldCheck(target, propertyName, {
       name: 'isNonBlankString',
-      target: target.constructor,
-      propertyName: propertyName as string,
       options,
-      validator: {
-        validate: isNonBlankString,
-        defaultMessage: ({ property, value }: ValidationArguments) => {
-          if (value === undefined || value === null) return `${property} is required`;
-          if (typeof value !== 'string') return `${property} must be a string`;
-          return `${property} must not be blank`;
-        },
+      check: isNonBlankString,
+      defaultMessage: ({ property, value }: ValidationArguments) => {
+        if (value === undefined || value === null) return `${property} is required`;
+        if (typeof value !== 'string') return `${property} must be a string`;
+        return `${property} must not be blank`;
       },
     });
   };

@@ -1,9 +1,9 @@
-import {
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import type { ValidationArguments, ValidationOptions } from 'class-validator';
 import { notificationSubjectProblem } from '../notification-subject';
+import { registerFieldCheck } from './field-check';
+
+const isNotificationSubject = (value: unknown): boolean =>
+  notificationSubjectProblem(value) === undefined;
 
 /**
  * A required `NotificationSubject`: an object tagged by a lower-case `type` (`relay`,
@@ -12,16 +12,12 @@ import { notificationSubjectProblem } from '../notification-subject';
  */
 export function IsNotificationSubject(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
+    registerFieldCheck(target, propertyName, {
       name: 'isNotificationSubject',
-      target: target.constructor,
-      propertyName: propertyName as string,
       options,
-      validator: {
-        validate: (value: unknown) => notificationSubjectProblem(value) === undefined,
-        defaultMessage: ({ property, value }: ValidationArguments) =>
-          `${property} ${notificationSubjectProblem(value) ?? 'must be a notification subject'}`,
-      },
+      check: isNotificationSubject,
+      defaultMessage: ({ property, value }: ValidationArguments) =>
+        `${property} ${notificationSubjectProblem(value) ?? 'must be a notification subject'}`,
     });
   };
 }

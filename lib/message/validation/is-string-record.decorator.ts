@@ -1,8 +1,5 @@
-import {
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import type { ValidationArguments, ValidationOptions } from 'class-validator';
+import { registerFieldCheck } from './field-check';
 
 function isStringRecord(value: unknown): value is Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -12,18 +9,14 @@ function isStringRecord(value: unknown): value is Record<string, string> {
 /** A required JSON object whose values are all strings (`Dict[str, str]` in the Python client). */
 export function IsStringRecord(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
+    registerFieldCheck(target, propertyName, {
       name: 'isStringRecord',
-      target: target.constructor,
-      propertyName: propertyName as string,
       options,
-      validator: {
-        validate: isStringRecord,
-        defaultMessage: ({ property, value }: ValidationArguments) =>
-          value === undefined || value === null
-            ? `${property} is required`
-            : `${property} must be an object whose values are all strings`,
-      },
+      check: isStringRecord,
+      defaultMessage: ({ property, value }: ValidationArguments) =>
+        value === undefined || value === null
+          ? `${property} is required`
+          : `${property} must be an object whose values are all strings`,
     });
   };
 }

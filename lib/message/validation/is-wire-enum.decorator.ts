@@ -1,8 +1,5 @@
-import {
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import type { ValidationArguments, ValidationOptions } from 'class-validator';
+import { registerFieldCheck } from './field-check';
 
 /** A required field whose value is one of an enum's wire strings (case-sensitive, as on the bus). */
 export function IsWireEnum(
@@ -10,20 +7,17 @@ export function IsWireEnum(
   options?: ValidationOptions,
 ): PropertyDecorator {
   const allowed = new Set(Object.values(values));
+  const isAllowed = (value: unknown): boolean => typeof value === 'string' && allowed.has(value);
   return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
+    registerFieldCheck(target, propertyName, {
       name: 'isWireEnum',
-      target: target.constructor,
-      propertyName: propertyName as string,
       constraints: [[...allowed]],
       options,
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && allowed.has(value),
-        defaultMessage: ({ property, value }: ValidationArguments) =>
-          value === undefined || value === null
-            ? `${property} is required`
-            : `${property} must be one of ${[...allowed].join(', ')}`,
-      },
+      check: isAllowed,
+      defaultMessage: ({ property, value }: ValidationArguments) =>
+        value === undefined || value === null
+          ? `${property} is required`
+          : `${property} must be one of ${[...allowed].join(', ')}`,
     });
   };
 }

@@ -1,8 +1,5 @@
-import {
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import type { ValidationArguments, ValidationOptions } from 'class-validator';
+import { registerFieldCheck } from './field-check';
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 
@@ -13,18 +10,14 @@ const isString = (value: unknown): value is string => typeof value === 'string';
  */
 export function IsWireString(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
+    registerFieldCheck(target, propertyName, {
       name: 'isWireString',
-      target: target.constructor,
-      propertyName: propertyName as string,
       options,
-      validator: {
-        validate: isString,
-        defaultMessage: ({ property, value }: ValidationArguments) =>
-          value === undefined || value === null
-            ? `${property} is required`
-            : `${property} must be a string`,
-      },
+      check: isString,
+      defaultMessage: ({ property, value }: ValidationArguments) =>
+        value === undefined || value === null
+          ? `${property} is required`
+          : `${property} must be a string`,
     });
   };
 }

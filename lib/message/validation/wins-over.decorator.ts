@@ -1,8 +1,5 @@
-import {
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import type { ValidationArguments, ValidationOptions } from 'class-validator';
+import { registerFieldCheck } from './field-check';
 import { isNonBlankString } from './is-non-blank-string.decorator';
 
 const isAbsent = (value: unknown): boolean => value === undefined || value === null;
@@ -14,24 +11,21 @@ const isAbsent = (value: unknown): boolean => value === undefined || value === n
  * Writers set exactly one (see `MessageBusMessage.create` and `toDict`).
  */
 export function WinsOver(otherProperty: string, options?: ValidationOptions): PropertyDecorator {
+  const winsOver = (value: unknown, object: object): boolean =>
+    isAbsent(value)
+      ? !isAbsent((object as Record<string, unknown>)[otherProperty])
+      : isNonBlankString(value);
   return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
+    registerFieldCheck(target, propertyName, {
       name: 'winsOver',
-      target: target.constructor,
-      propertyName: propertyName as string,
       constraints: [otherProperty],
       options,
-      validator: {
-        validate: (value: unknown, { object }: ValidationArguments) =>
-          isAbsent(value)
-            ? !isAbsent((object as Record<string, unknown>)[otherProperty])
-            : isNonBlankString(value),
-        defaultMessage: ({ property, value }: ValidationArguments) => {
-          if (isAbsent(value)) return `${property} or ${otherProperty} is required`;
-          return typeof value === 'string'
-            ? `${property} must not be blank`
-            : `${property} must be a string`;
-        },
+      check: winsOver,
+      defaultMessage: ({ property, value }: ValidationArguments) => {
+        if (isAbsent(value)) return `${property} or ${otherProperty} is required`;
+        return typeof value === 'string'
+          ? `${property} must not be blank`
+          : `${property} must be a string`;
       },
     });
   };

@@ -1,9 +1,7 @@
-import { plainToInstance } from 'class-transformer';
 import {
   IsOptional,
   registerDecorator,
   ValidateIf,
-  validateSync,
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
@@ -20,12 +18,11 @@ import { PlatformNotificationPayload } from '../../../lib/message/payloads/event
 import { RelayInitiatedEventPayload } from '../../../lib/message/payloads/events/relay-event.payload';
 import { PaymentPayload } from '../../../lib/message/payloads/instructions/payment.payload';
 import { TransactionPayload } from '../../../lib/message/payloads/instructions/transaction.payload';
-import { copyUntrustedJson } from '../../../lib/message/untrusted-json';
 import { CompiledDtoRules } from '../../../lib/message/validation/compiled-dto-rules';
 import { DtoValidator } from '../../../lib/message/validation/dto-validator';
 import { generateValidate } from '../../../lib/message/validation/generated-dto-validate';
 import { IsNonBlankString } from '../../../lib/message/validation/is-non-blank-string.decorator';
-import { toFieldIssues } from '../../../lib/message/validation/validation-issues';
+import { classValidatorReading } from './reference-from-json';
 
 // Subclasses are not registered for the direct path, so they run plainToInstance + validateSync:
 // the reference the direct path must match exactly.
@@ -305,18 +302,10 @@ DtoValidator.compile(OddNames);
 
 /** class-validator itself on the same class, so that `$target` and `targetName` are comparable too. */
 function reference<T extends object>(cls: new () => T, input: Record<string, unknown>) {
-  return outcome((value, prefix, issues) => {
-    const instance = plainToInstance(cls, copyUntrustedJson(value, prefix) as object);
-    const errors = validateSync(instance, {
-      whitelist: true,
-      forbidNonWhitelisted: false,
-      forbidUnknownValues: true,
-      stopAtFirstError: true,
-      validationError: { target: false, value: false },
-    });
-    issues.push(...toFieldIssues(errors, prefix));
-    return errors.length === 0 ? instance : undefined;
-  }, input);
+  return outcome(
+    (value, prefix, issues) => classValidatorReading(cls, value, prefix, issues),
+    input,
+  );
 }
 
 function calls(run: () => unknown): { result: unknown; calls: RecordedCall[] } {
