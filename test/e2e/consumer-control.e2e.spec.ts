@@ -24,6 +24,8 @@ function memorySources(): ControlSources {
         sqs: [
           {
             queue: 'payments',
+            // maxInFlight below: at most this many run when a pause comes.
+            concurrency: 10,
             ...(paymentsAutoStart === undefined ? {} : { autoStart: paymentsAutoStart }),
           },
           { queue: 'statuses' },

@@ -34,6 +34,8 @@ describeConsumerControl({
             {
               queue: payments,
               waitTimeSeconds: 2,
+              // maxInFlight below: at most this many run when a pause comes.
+              concurrency: 10,
               ...(paymentsAutoStart === undefined ? {} : { autoStart: paymentsAutoStart }),
             },
             { queue: statuses, waitTimeSeconds: 2 },
