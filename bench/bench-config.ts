@@ -53,7 +53,7 @@ export function readBenchConfig(argv: readonly string[]): BenchConfig {
     sqsCapMs: count('BENCH_SQS_CAP_S', quick ? 30 : 60) * 1_000,
     capMs: count('BENCH_CAP_S', quick ? 60 : 180) * 1_000,
     validationIterations: quick ? 5_000 : 20_000,
-    validationSamples: quick ? 5 : 21,
+    validationSamples: quick ? 5 : 61,
     only:
       only.length > 0
         ? CONTENDERS.filter((c) => only.includes(c.id)).map((c) => c.id)
