@@ -38,6 +38,7 @@ import type { SqsVisibilityChange } from './sqs-batch-result.interface';
 import { isFifoQueueUrl } from './sqs-queue-address';
 import type { SqsReceivedMessage } from './sqs-received-message.interface';
 import type { SqsClient } from './sqs.client';
+import { unlessAborted } from '../unless-aborted';
 import { SQS_MAX_RECEIVE_MESSAGES } from './sqs.constants';
 
 /** One received message, from receive until it is deleted, re-timed or released. */
@@ -314,7 +315,8 @@ export class SqsConsumer implements RunningConsumer {
     let failures = 0;
     while (!signal.aborted && this.state !== 'failed') {
       if (this.resumed) {
-        await untilResumed(this.resumed.promise, signal);
+        // Until resumed, or at once when the consumer stops.
+        await unlessAborted(this.resumed.promise, signal);
         continue;
       }
       const slots = await this.limiter.acquireUpTo(SQS_MAX_RECEIVE_MESSAGES, signal);
@@ -712,19 +714,6 @@ function queueUrlOf(
     if (!(error instanceof SqsInvalidArgumentError)) throw error;
     throw new MessageBusConfigurationError(`consumers.sqs[].${setting}`, error.problem);
   }
-}
-
-/** Resolves once `resumed` does, or at once when `signal` aborts (the consumer stops). */
-function untilResumed(resumed: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    signal.addEventListener('abort', done, { once: true });
-    void resumed.then(done);
-  });
 }
 
 /** Whether every promise settled within `timeoutMs`. */

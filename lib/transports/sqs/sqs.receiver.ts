@@ -5,6 +5,7 @@ import type {
 } from '@aws-sdk/client-sqs';
 import type { MessageParseOptions } from '../../message/message-bus-message';
 import { checkWholeNumber } from './sqs-call-checks';
+import { unlessAborted } from '../unless-aborted';
 import { readSqsIncomingBody } from './sqs-message-body';
 import type { SqsReceiveManyOptions } from './sqs-receive-options.interface';
 import type {
@@ -75,6 +76,8 @@ export class SqsReceiver {
         }),
       ),
     );
+    // The request runs on until SQS answers (within its wait time), as an aborted long poll
+    // does on SQS's side anyway; its late answer is dropped.
     const output = abortSignal ? await unlessAborted(answered, abortSignal) : await answered;
     if (output === undefined) return [];
     const messages: Message[] = output.Messages ?? [];
@@ -114,33 +117,4 @@ function toMessageAttributes(
     };
   }
   return result;
-}
-
-/**
- * Settles like `answered`, or with `undefined` as soon as `signal` aborts. The request itself
- * runs on until SQS answers (within its wait time), as an aborted long poll does on SQS's
- * side anyway; its late answer or failure is dropped.
- */
-function unlessAborted<T>(answered: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  if (signal.aborted) {
-    answered.catch(() => undefined);
-    return Promise.resolve(undefined);
-  }
-  return new Promise<T | undefined>((resolve, reject) => {
-    const abandon = (): void => {
-      answered.catch(() => undefined);
-      resolve(undefined);
-    };
-    signal.addEventListener('abort', abandon, { once: true });
-    answered.then(
-      (value) => {
-        signal.removeEventListener('abort', abandon);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', abandon);
-        reject(error);
-      },
-    );
-  });
 }
