@@ -4,6 +4,7 @@ import type { ParamsFactory } from '@nestjs/core/helpers/external-context-creato
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { HandlerInvocation } from '../dispatch/handler-invocation';
 import { isThenable } from '../dispatch/thenable';
+import { RPC_PAYLOAD_PARAM } from '../dispatch/message-bus-params.factory';
 import { MESSAGE_BUS_CONTEXT_TYPE } from '../message-bus.constants';
 import { ENHANCER_METADATA } from './enhancer-resolution';
 
@@ -12,10 +13,21 @@ interface CreatorInternals {
   readonly container?: { readonly applicationConfig?: ApplicationConfig };
 }
 
-/** One parameter as Nest resolves it: index in the call and how its value is drawn from (payload, context). */
+/**
+ * One parameter as Nest resolves it: index in the call and how its value is drawn from
+ * (payload, context); `type` is the param type's number (a string for a custom decorator).
+ */
 interface ResolvedParam {
   readonly index: number;
   readonly extractValue: (...args: unknown[]) => unknown;
+  readonly type: number | string;
+  readonly data?: unknown;
+}
+
+/** A handler called directly: `invokeWithPayload` too when it reads nothing but its payload. */
+export interface DirectHandlerCall {
+  readonly invoke: HandlerInvocation;
+  readonly invokeWithPayload?: (payload: object) => unknown;
 }
 
 /**
@@ -35,7 +47,7 @@ export function directHandlerCall(
   methodName: string,
   paramsFactory: ParamsFactory,
   moduleKey: string,
-): HandlerInvocation | undefined {
+): DirectHandlerCall | undefined {
   const method = (instance as Record<string, unknown>)[methodName] as (
     ...args: unknown[]
   ) => unknown;
@@ -50,29 +62,43 @@ export function directHandlerCall(
   const params = getParamsMetadata(moduleKey) as readonly ResolvedParam[];
   if (params.length === 0) {
     // Nest passes (payload, context) on as they are when no parameter is decorated.
-    return (payload, context) => settle(method.call(instance, payload, context));
+    return { invoke: (payload, context) => settle(method.call(instance, payload, context)) };
+  }
+  if (argsLength === 1 && params.length === 1 && isWholePayload(params[0])) {
+    // `@Payload()` alone, the usual handler: the payload itself is its argument, no context needed.
+    const invokeWithPayload = (payload: object): unknown => settle(method.call(instance, payload));
+    return { invoke: invokeWithPayload, invokeWithPayload };
   }
   if (argsLength === 1 && params.length === 1) {
-    // One decorated parameter (typically `@Payload()`): no argument array per message.
+    // One decorated parameter: no argument array per message.
     const { extractValue } = params[0];
-    return (payload, context) => {
-      const value = extractValue(payload, context);
-      if (isThenable(value)) return resolveThenCall(method, instance, [value]);
-      return settle(method.call(instance, value));
+    return {
+      invoke: (payload, context) => {
+        const value = extractValue(payload, context);
+        if (isThenable(value)) return resolveThenCall(method, instance, [value]);
+        return settle(method.call(instance, value));
+      },
     };
   }
-  return (payload, context) => {
-    const args = new Array<unknown>(argsLength).fill(undefined);
-    let pending = false;
-    for (const { index, extractValue } of params) {
-      const value = extractValue(payload, context);
-      args[index] = value;
-      pending ||= isThenable(value);
-    }
-    // Nest awaits each parameter's value: a custom decorator may answer with a promise.
-    if (pending) return resolveThenCall(method, instance, args);
-    return settle(method.apply(instance, args));
+  return {
+    invoke: (payload, context) => {
+      const args = new Array<unknown>(argsLength).fill(undefined);
+      let pending = false;
+      for (const { index, extractValue } of params) {
+        const value = extractValue(payload, context);
+        args[index] = value;
+        pending ||= isThenable(value);
+      }
+      // Nest awaits each parameter's value: a custom decorator may answer with a promise.
+      if (pending) return resolveThenCall(method, instance, args);
+      return settle(method.apply(instance, args));
+    },
   };
+}
+
+/** `@Payload()` without a property name: the value is the payload as it is (MessageBusParamsFactory). */
+function isWholePayload(param: ResolvedParam): boolean {
+  return param.type === RPC_PAYLOAD_PARAM && param.data === undefined;
 }
 
 async function resolveThenCall(

@@ -79,8 +79,16 @@ export class MessageHandlerExplorer {
       const direct =
         wrapper.host &&
         directHandlerCall(creator, instance, methodName, this.paramsFactory, wrapper.host.token);
-      const invoke = direct || this.throughNestContext(creator, instance, method, methodName);
-      for (const binding of bindings) handlers.push({ ...binding, name, invoke });
+      const invoke =
+        direct?.invoke ?? this.throughNestContext(creator, instance, method, methodName);
+      const invokeWithPayload = direct?.invokeWithPayload;
+      for (const binding of bindings)
+        handlers.push({
+          ...binding,
+          name,
+          invoke,
+          ...(invokeWithPayload && { invokeWithPayload }),
+        });
     }
     return handlers;
   }

@@ -6,4 +6,6 @@ export interface MessageHandler extends MessageHandlerMetadata {
   /** `ClassName.methodName`, for logs and errors. */
   readonly name: string;
   readonly invoke: HandlerInvocation;
+  /** Set when the handler reads nothing but its payload (`@Payload()` alone, no enhancer): `invoke` without a context. */
+  readonly invokeWithPayload?: (payload: object) => unknown;
 }

@@ -6,7 +6,7 @@ import { UnknownMessageTypeError } from '../errors/unknown-message-type.error';
 import type { HandlerIdempotency } from '../idempotency/idempotency-options.interface';
 import type { IdempotencyPolicy } from '../idempotency/idempotency-policy';
 import { idempotencyApplies, runIdempotently } from '../idempotency/idempotent-handler.runner';
-import { MessageBusMessage } from '../message/message-bus-message';
+import { MessageBusMessage, type MessageParseOptions } from '../message/message-bus-message';
 import type { MessageTypeRegistry } from '../message/message-type-registry';
 import { runTokenStage } from '../trust/token-stage';
 import type { TokenVerifier } from '../trust/token-verifier';
@@ -24,6 +24,11 @@ export interface DispatchTarget {
   readonly name: string;
   /** The result, or a promise of it; a failure is a throw or a rejection. */
   readonly invoke: (payload: object, context: MessageBusContext) => unknown;
+  /**
+   * `invoke` for a handler that reads nothing but its payload: called instead, so that no
+   * `MessageBusContext` is built for a delivery whose handlers are all of this kind.
+   */
+  readonly invokeWithPayload?: (payload: object) => unknown;
   /** The handler wants the message's service token verified before it runs. */
   readonly verifyToken?: boolean;
   /** The handler's own idempotency setting; unset follows the consumer's. */
@@ -47,13 +52,17 @@ export class DeliveryDispatcher {
   private readonly logger = new Logger(DeliveryDispatcher.name);
   /** Types already logged as unhandled, so that each is logged once. */
   private readonly unhandledSeen = new Set<string>();
+  /** One options object for every parse, not one per delivery. */
+  private readonly parseOptions: MessageParseOptions;
 
   constructor(
     private readonly lookup: DispatchTargetLookup,
-    private readonly messageTypes: MessageTypeRegistry,
+    messageTypes: MessageTypeRegistry,
     /** Set when the module has `tokenVerification`; `verifyAll` is the module's `verifyToken`. */
     private readonly tokens?: { readonly verifier: TokenVerifier; readonly verifyAll: boolean },
-  ) {}
+  ) {
+    this.parseOptions = { registry: messageTypes };
+  }
 
   /** `verifyToken`: the consumer's setting; unset means the module's. */
   async dispatch(
@@ -78,7 +87,7 @@ export class DeliveryDispatcher {
   ): DispatchOutcome | Promise<DispatchOutcome> {
     let message: MessageBusMessage;
     try {
-      message = MessageBusMessage.fromJSON(delivery.body, { registry: this.messageTypes });
+      message = MessageBusMessage.fromJSON(delivery.body, this.parseOptions);
     } catch (error) {
       const reason = error instanceof UnknownMessageTypeError ? 'unknown-type' : 'invalid-message';
       // Validation errors bound themselves; anything else (a parser's message may quote the input) is cut here.
@@ -122,11 +131,13 @@ export class DeliveryDispatcher {
     token: VerifiedToken | undefined,
     idempotency: IdempotencyPolicy | undefined,
   ): DispatchOutcome | Promise<DispatchOutcome> {
-    const context = new MessageBusContext(message, delivery, token);
+    // Built for the first handler that reads it: none is, when every one takes only its payload.
+    let context: MessageBusContext | undefined;
     let tally: HandlerTally | undefined;
     for (let index = 0; index < targets.length; index++) {
       const target = targets[index];
       if (idempotencyApplies(idempotency, target)) {
+        context ??= new MessageBusContext(message, delivery, token);
         return this.invokeRemaining(
           message,
           context,
@@ -139,8 +150,15 @@ export class DeliveryDispatcher {
       }
       try {
         // A handler that answers at once costs no microtask: only a thenable is awaited.
-        const result = target.invoke(message.payload, context);
+        let result: unknown;
+        if (target.invokeWithPayload !== undefined) {
+          result = target.invokeWithPayload(message.payload);
+        } else {
+          context ??= new MessageBusContext(message, delivery, token);
+          result = target.invoke(message.payload, context);
+        }
         if (isThenable(result)) {
+          context ??= new MessageBusContext(message, delivery, token);
           return this.invokeRemaining(message, context, targets, index, result, idempotency, tally);
         }
       } catch (error) {

@@ -3,7 +3,7 @@ import type { ParamsFactory } from '@nestjs/core/helpers/external-context-creato
 
 // The values of @nestjs/microservices' RpcParamtype, which its index does not export.
 // @Payload() and @Ctx() record these; test/e2e proves the two stay in step.
-const RPC_PAYLOAD = 3;
+export const RPC_PAYLOAD_PARAM = 3;
 const RPC_CONTEXT = 6;
 
 /**
@@ -14,7 +14,7 @@ export class MessageBusParamsFactory implements ParamsFactory {
   exchangeKeyForValue(type: number, data: ParamData | undefined, args: unknown[]): unknown {
     if (!args) return null;
     switch (type) {
-      case RPC_PAYLOAD: {
+      case RPC_PAYLOAD_PARAM: {
         const payload = args[0] as Record<string, unknown> | undefined;
         return data && payload ? payload[data as string] : payload;
       }

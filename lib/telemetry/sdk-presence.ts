@@ -5,6 +5,13 @@ import type { OpenTelemetryApi } from './opentelemetry-api.loader';
  * Whether the app registered an OpenTelemetry SDK, so that without one the telemetry stage
  * does no work per message: the API's own no-op providers are recognised by identity.
  */
+/**
+ * Where every copy of `@opentelemetry/api` 1.x (the peer range) keeps what was registered
+ * with it: tracer and meter providers, propagator, context manager, diag logger. Absent until
+ * something registers one.
+ */
+const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+
 export class SdkPresence {
   private readonly noopTracerProvider: TracerProvider;
 
@@ -15,6 +22,8 @@ export class SdkPresence {
 
   /** Asked per delivery and publish (a few property reads): a tracer provider may be registered late. */
   hasTracerProvider(): boolean {
+    // Nothing registered with the API at all (no SDK): one property read instead of the API's lookup.
+    if ((globalThis as Record<symbol, unknown>)[API_GLOBALS] === undefined) return false;
     const provider = this.api.trace.getTracerProvider() as TracerProvider & {
       getDelegate?: () => TracerProvider;
     };

@@ -25,6 +25,7 @@ import {
 import { MessageBusTestBus, MessageBusTestingModule } from 'nestjs-message-bus/testing';
 import { EMPTY, of } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MessageHandlerRegistry } from '../../lib/discovery/message-handler.registry';
 import { paymentMessage, statusEvent } from './fixtures/messages';
 
 const calls: Array<{ handler: string; args: unknown[] }> = [];
@@ -255,5 +256,27 @@ describe('handlers with a single decorated parameter, called directly', () => {
     expect((calls[0].args[0] as PaymentPayload).reference).toBe('REF-O1');
     expect(calls[1].args).toEqual(['REF-O2']);
     await app.close();
+  });
+});
+
+describe('a handler taking its payload alone', () => {
+  it('is called with the payload and no context built, unlike one reading anything else', async () => {
+    const app = await start(OneParameterModule);
+    const registry = app.get(MessageHandlerRegistry);
+    const [payment] = registry.find('instruction', InstructionType.PAYMENT, 'payments');
+    const [deferred] = registry.find('event', EventType.TRANSACTION_STATUS_UPDATE, 'payments');
+
+    // `@Payload()` alone: the dispatcher calls invokeWithPayload and builds no MessageBusContext.
+    expect(payment.invokeWithPayload).toBeTypeOf('function');
+    // A custom decorator reads the Nest context: the handler gets one.
+    expect(deferred.invokeWithPayload).toBeUndefined();
+    await app.close();
+
+    const multi = await start(DirectModule);
+    const [many] = multi
+      .get(MessageHandlerRegistry)
+      .find('instruction', InstructionType.PAYMENT, 'payments');
+    expect(many.invokeWithPayload).toBeUndefined();
+    await multi.close();
   });
 });

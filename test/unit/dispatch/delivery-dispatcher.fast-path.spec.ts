@@ -21,6 +21,51 @@ const target = (name: string, invoke: DispatchTarget['invoke']): DispatchTarget 
   invoke,
 });
 
+describe('DeliveryDispatcher: handlers that take their payload alone', () => {
+  it('calls invokeWithPayload with the payload, not invoke, and builds a context only for a handler that reads one', () => {
+    const seen: unknown[] = [];
+    const payloadOnly: DispatchTarget = {
+      name: 'A.payloadOnly',
+      invoke: () => {
+        throw new Error('invoke must not be called when invokeWithPayload is set');
+      },
+      invokeWithPayload: (payload) => void seen.push(['payload-only', payload]),
+    };
+    const withContext = target('B.withContext', (payload, context) => {
+      seen.push(['with-context', payload, context.getSource(), context.getMessage().payload]);
+    });
+
+    const outcome = dispatcherOf(payloadOnly, withContext).dispatchNow(delivery);
+
+    expect(outcome).toMatchObject({ status: 'handled', handlers: 2 });
+    const [[first, firstPayload], [second, secondPayload, source, messagePayload]] = seen as [
+      [string, unknown],
+      [string, unknown, string, unknown],
+    ];
+    expect([first, second, source]).toEqual(['payload-only', 'with-context', 'payments']);
+    expect(firstPayload).toMatchObject({ reference: 'R-FAST' });
+    expect(secondPayload).toBe(firstPayload);
+    expect(messagePayload).toBe(firstPayload);
+  });
+
+  it('fails the delivery with what invokeWithPayload throws, like invoke', () => {
+    const failing: DispatchTarget = {
+      name: 'A.failing',
+      invoke: () => undefined,
+      invokeWithPayload: () => {
+        throw new Error('payload-only handler failed');
+      },
+    };
+
+    const outcome = dispatcherOf(failing).dispatchNow(delivery);
+
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: { message: 'payload-only handler failed' },
+    });
+  });
+});
+
 describe('DeliveryDispatcher.dispatchNow: the outcome at once when every stage answers at once', () => {
   it('comes back as it is, not as a promise, when the handlers answer at once', () => {
     const calls: string[] = [];

@@ -42,6 +42,12 @@ export interface KafkaBatchProcessorOptions {
 
 /** Messages handled between two `isStale()` checks in a batch. */
 const STALE_CHECK_INTERVAL = 64;
+/**
+ * Messages handled at once (their handlers returned no promise) between two readings of the
+ * clock for `commitIntervalMs`: reading it costs more than the rest of the loop. After a
+ * message that was awaited the clock is read at once.
+ */
+const CLOCK_CHECK_INTERVAL = 16;
 
 /** How the work on a batch ended, when it did not end normally. */
 type Interrupted = { readonly error: unknown } | typeof ABANDONED;
@@ -65,8 +71,8 @@ interface PendingCopy {
 /**
  * Works through one kafkajs batch (one partition) strictly in offset order, one message at a
  * time. Settled messages are resolved (kafkajs's fetch position moves past them) and their
- * partition's next offset committed, at least every `commitIntervalMs` and when the batch
- * ends: never past a message that is not settled. Resolving happens at those checkpoints and
+ * partition's next offset committed, at least every `commitIntervalMs` (the clock read after
+ * each awaited message and every CLOCK_CHECK_INTERVAL others) and when the batch ends: never past a message that is not settled. Resolving happens at those checkpoints and
  * when the batch stops, not after every message: kafkajs reads resolved offsets only when it
  * fetches again or commits them itself (it does not: `autoCommit` is off), so the result is
  * the same and the hot path saves a 64-bit parse per message.
@@ -145,12 +151,14 @@ export class KafkaBatchProcessor {
     const retryWaits = readingCopies ? retryTopic.dueWaits : this.options.retryWaits;
     let lastCommit = Date.now();
     let unchecked = 0;
+    let unclocked = 0;
     // Only a batch's first message can be one coming back from a retry wait.
     let attempt =
       batch.messages.length > 0 ? retryWaits.attemptOf(partition, batch.messages[0].offset) : 1;
     for (const message of batch.messages) {
       if (halt.aborted || !payload.isRunning() || this.options.isPaused?.()) break;
       let settlement: KafkaMessageSettlement;
+      let awaited = false;
       if (readingCopies) {
         const copy = readKafkaRetryCopy(message, groupId);
         if (copy === undefined) {
@@ -174,12 +182,14 @@ export class KafkaBatchProcessor {
           // written) counts that wait's attempt too.
           const next = Math.max(copy.attempts + 1, attempt);
           const settling = this.settle(payload, message, halt, next, copy.origin);
-          settlement = isThenable(settling) ? await settling : settling;
+          awaited = isThenable(settling);
+          settlement = awaited ? await settling : (settling as KafkaMessageSettlement);
         }
       } else {
         // Awaited only when a thenable: a batch whose handlers answer at once runs without microtasks.
         const settling = this.settle(payload, message, halt, attempt);
-        settlement = isThenable(settling) ? await settling : settling;
+        awaited = isThenable(settling);
+        settlement = awaited ? await settling : (settling as KafkaMessageSettlement);
       }
       attempt = 1;
       if (typeof settlement === 'object' && 'copying' in settlement) {
@@ -204,7 +214,11 @@ export class KafkaBatchProcessor {
         break;
       }
       if (!payload.isRunning()) break;
-      const commitDue = Date.now() - lastCommit >= commitIntervalMs;
+      let commitDue = false;
+      if (awaited || ++unclocked >= CLOCK_CHECK_INTERVAL) {
+        unclocked = 0;
+        commitDue = Date.now() - lastCommit >= commitIntervalMs;
+      }
       // kafkajs builds a key string on every isStale() call: ask every few messages, and
       // before every commit (the one at the end of the batch included).
       if (commitDue || ++unchecked >= STALE_CHECK_INTERVAL) {

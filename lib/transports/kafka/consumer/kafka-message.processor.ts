@@ -114,10 +114,7 @@ export class KafkaMessageProcessor {
     const delivery =
       origin === undefined
         ? toKafkaInboundDelivery(topic, partition, message, attempt)
-        : {
-            ...toKafkaInboundDelivery(origin.topic, origin.partition, message, attempt),
-            offset: origin.offset,
-          };
+        : toKafkaInboundDelivery(origin.topic, origin.partition, message, attempt, origin.offset);
     const outcome = this.invoke(delivery);
     // A handler that answered at once (the dispatcher's fast path) is settled without a microtask.
     return isThenable(outcome)

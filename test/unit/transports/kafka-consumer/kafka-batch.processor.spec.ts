@@ -77,6 +77,30 @@ describe('KafkaBatchProcessor', () => {
     expect(log).toEqual(['resolve 0', 'commit 1', 'resolve 1', 'commit 2']);
   });
 
+  it('reads the clock for the commit interval every 16 messages handled at once, and at the end of the batch', async () => {
+    const { processor } = setup({}, { commitIntervalMs: 0 });
+    // Messages whose handlers answered at once: the processor gets no promise.
+    const processSync = vi.fn(() => 'settled' as const);
+    (
+      processor as unknown as { options: { messages: { process: unknown } } }
+    ).options.messages.process = processSync;
+    const { payload, log } = fakeBatchPayload(
+      offsets(...Array.from({ length: 40 }, (_, i) => `${i}`)),
+    );
+
+    await processor.process(payload, new KafkaGroupGeneration());
+
+    expect(processSync).toHaveBeenCalledTimes(40);
+    expect(log).toEqual([
+      'resolve 15',
+      'commit 16',
+      'resolve 31',
+      'commit 32',
+      'resolve 39',
+      'commit 40',
+    ]);
+  });
+
   it('commits mid-batch only once the commit interval has gone by since the last commit', async () => {
     const { processor } = setup(
       {

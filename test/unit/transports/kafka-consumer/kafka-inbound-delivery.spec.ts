@@ -13,7 +13,7 @@ describe('toKafkaInboundDelivery', () => {
       headers: { 'trace-id': Buffer.from('t-ü'), plain: 'text' },
     } as KafkaMessage;
 
-    expect(toKafkaInboundDelivery('payments', 3, message, 2)).toEqual({
+    expect(toKafkaInboundDelivery('payments', 3, message, 2).toJSON()).toEqual({
       transport: 'kafka',
       source: 'payments',
       body: message.value,
@@ -23,6 +23,23 @@ describe('toKafkaInboundDelivery', () => {
       key: 'clé-1',
       headers: { 'trace-id': 't-ü', plain: 'text' },
     });
+  });
+
+  it('reads the key and headers as the record has them when first asked, and names a given offset', () => {
+    const message = {
+      ...kafkaMessage('7', '{"a": 1}', 'k-1'),
+      headers: { h: Buffer.from('one') },
+    } as KafkaMessage;
+    const delivery = toKafkaInboundDelivery('payments', 1, message, 1, '3');
+    const { key, headers } = delivery;
+
+    expect({ key, headers, offset: delivery.offset }).toEqual({
+      key: 'k-1',
+      headers: { h: 'one' },
+      offset: '3',
+    });
+    // Read once: the same text again, not a new decoding.
+    expect(delivery.headers).toBe(headers);
   });
 
   it('gives a record without value an empty body, and leaves out a missing key and headers', () => {

@@ -66,11 +66,11 @@ describe('KafkaMessageProcessor', () => {
 
     await expect(processor.process(4, message, noHalt())).resolves.toBe('settled');
 
-    expect(deliveries).toEqual([
+    expect(deliveries.map((delivery) => JSON.parse(JSON.stringify(delivery)))).toEqual([
       {
         transport: 'kafka',
         source: 'payments',
-        body: message.value,
+        body: JSON.parse(JSON.stringify(message.value)),
         attempt: 1,
         partition: 4,
         offset: '12',
