@@ -250,7 +250,7 @@ export function formatReport(report: BenchReport): string {
   const lines: string[] = [];
   const m = report.machine;
   lines.push(
-    `${report.date.slice(0, 16).replace('T', ' ')} UTC, ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, Node ${m.node}; min / **median** / max over ${report.settings.rounds as number} interleaved round(s)`,
+    `${report.date.slice(0, 16).replace('T', ' ')} UTC, ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, Node ${m.node}; min / **median** / max over ${report.settings.rounds as number} interleaved round(s) (the failure section ${(report.settings.failureRounds ?? report.settings.rounds) as number})`,
   );
   const loadText = report.loads
     .map(

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const loadAverage = currentLoad();
     loads.push({ section, round, loadAverage });
     console.log(
-      `[bench] ${section} round ${round}/${config.rounds}, load average ${loadAverage.join(' ')}`,
+      `[bench] ${section} round ${round}/${section === 'kafka-failure' ? config.failureRounds : config.rounds}, load average ${loadAverage.join(' ')}`,
     );
   };
 
@@ -161,7 +161,7 @@ async function runKafkaFailure(
 ): Promise<void> {
   const ids = sectionContenders(config, 'kafka-failure');
   if (ids.length === 0) return;
-  for (let round = 1; round <= config.rounds; round += 1) {
+  for (let round = 1; round <= config.failureRounds; round += 1) {
     roundStart('kafka-failure', round);
     for (const id of ids) {
       const topic = await fixture.createFilledTopic(
