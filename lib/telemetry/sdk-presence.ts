@@ -2,16 +2,16 @@ import type { Meter, TracerProvider } from '@opentelemetry/api';
 import type { OpenTelemetryApi } from './opentelemetry-api.loader';
 
 /**
- * Whether the app registered an OpenTelemetry SDK, so that without one the telemetry stage
- * does no work per message: the API's own no-op providers are recognised by identity.
- */
-/**
  * Where every copy of `@opentelemetry/api` 1.x (the peer range) keeps what was registered
  * with it: tracer and meter providers, propagator, context manager, diag logger. Absent until
  * something registers one.
  */
 const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
 
+/**
+ * Whether the app registered an OpenTelemetry SDK, so that without one the telemetry stage
+ * does no work per message: the API's own no-op providers are recognised by identity.
+ */
 export class SdkPresence {
   private readonly noopTracerProvider: TracerProvider;
 

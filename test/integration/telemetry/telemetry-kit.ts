@@ -102,6 +102,8 @@ export interface Seen {
   readonly reference: string;
   readonly attempt: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** The record's key (Kafka), as `getDelivery()` gives it. */
+  readonly key?: string;
   /** The span active while the handler ran. */
   readonly traceId?: string;
   readonly spanId?: string;
@@ -135,6 +137,7 @@ export function chainHandlers(names: ChainNames): {
       reference: payment.reference,
       attempt: delivery.attempt,
       headers: delivery.headers ?? {},
+      key: delivery.key,
       traceId: active?.traceId,
       spanId: active?.spanId,
     });

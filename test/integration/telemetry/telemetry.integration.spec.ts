@@ -153,9 +153,10 @@ describe.each<Bus>(['sqs', 'kafka'])('telemetry on %s with the real OpenTelemetr
   });
 
   it('runs one trace from the publisher through the consumer into what its handler publishes, and on to the next consumer', async () => {
-    await app
-      .get(MessageBusPublisher)
-      .publish(payment('chain'), names.first, { headers: { 'x-tenant': 'acme' } });
+    await app.get(MessageBusPublisher).publish(payment('chain'), names.first, {
+      headers: { 'x-tenant': 'acme' },
+      key: 'customer-7',
+    });
 
     await eventually(
       () =>
@@ -224,7 +225,10 @@ describe.each<Bus>(['sqs', 'kafka'])('telemetry on %s with the real OpenTelemetr
         'messaging.destination.partition.id': '0',
         'messaging.kafka.offset': 0,
         'messaging.consumer.group.name': expect.stringContaining('telemetry-first-group'),
+        'messaging.kafka.message.key': 'customer-7',
       });
+      // The key as the handler reads it (decoded when first asked for).
+      expect(first.key).toBe('customer-7');
     }
 
     // The headers arrived beside the body: the app's own and the W3C trace context.

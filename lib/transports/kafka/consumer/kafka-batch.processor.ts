@@ -72,10 +72,11 @@ interface PendingCopy {
  * Works through one kafkajs batch (one partition) strictly in offset order, one message at a
  * time. Settled messages are resolved (kafkajs's fetch position moves past them) and their
  * partition's next offset committed, at least every `commitIntervalMs` (the clock read after
- * each awaited message and every CLOCK_CHECK_INTERVAL others) and when the batch ends: never past a message that is not settled. Resolving happens at those checkpoints and
- * when the batch stops, not after every message: kafkajs reads resolved offsets only when it
- * fetches again or commits them itself (it does not: `autoCommit` is off), so the result is
- * the same and the hot path saves a 64-bit parse per message.
+ * each awaited message and every CLOCK_CHECK_INTERVAL others) and when the batch ends: never
+ * past a message that is not settled. Resolving happens at those checkpoints and when the
+ * batch stops, not after every message: kafkajs reads resolved offsets only when it fetches
+ * again or commits them itself (it does not: `autoCommit` is off), so the result is the same
+ * and the hot path saves a 64-bit parse per message.
  *
  * A message that failed and has attempts left ends the batch: its partition is paused and
  * handed to `retryWaits`, which resumes it after the backoff, and kafkajs fetches the message
@@ -157,18 +158,20 @@ export class KafkaBatchProcessor {
       batch.messages.length > 0 ? retryWaits.attemptOf(partition, batch.messages[0].offset) : 1;
     for (const message of batch.messages) {
       if (halt.aborted || !payload.isRunning() || this.options.isPaused?.()) break;
-      let settlement: KafkaMessageSettlement;
-      let awaited = false;
+      let settling: KafkaMessageSettlement | Promise<KafkaMessageSettlement>;
+      /** The copy's due time was waited out here: the clock has moved. */
+      let waited = false;
       if (readingCopies) {
         const copy = readKafkaRetryCopy(message, groupId);
         if (copy === undefined) {
           // Another group's copy (they may share the retry topic), or not a copy at all: not ours.
-          settlement = 'settled';
+          settling = 'settled';
         } else {
           const dueInMs = copy.dueAtMs - Date.now();
           if (dueInMs > 0 && dueInMs <= (this.options.inProcessRetryMaxMs ?? 0)) {
             // Due sooner than a refetch would bring it back: wait for it here.
             if (!(await abortableDelay(dueInMs, halt)) || !usable()) break;
+            waited = true;
           } else if (dueInMs > 0) {
             // Not due yet: nothing after it is either (they were copied in order). The
             // retry-topic partition waits, paused, and the copy is fetched again once due.
@@ -181,16 +184,15 @@ export class KafkaBatchProcessor {
           // A copy that came back from a wait in its partition (the retry topic could not be
           // written) counts that wait's attempt too.
           const next = Math.max(copy.attempts + 1, attempt);
-          const settling = this.settle(payload, message, halt, next, copy.origin);
-          awaited = isThenable(settling);
-          settlement = awaited ? await settling : (settling as KafkaMessageSettlement);
+          settling = this.settle(payload, message, halt, next, copy.origin);
         }
       } else {
-        // Awaited only when a thenable: a batch whose handlers answer at once runs without microtasks.
-        const settling = this.settle(payload, message, halt, attempt);
-        awaited = isThenable(settling);
-        settlement = awaited ? await settling : (settling as KafkaMessageSettlement);
+        settling = this.settle(payload, message, halt, attempt);
       }
+      // Awaited only when a thenable: a batch whose handlers answer at once runs without microtasks.
+      const pending = isThenable(settling);
+      const awaited = waited || pending;
+      let settlement = pending ? await settling : (settling as KafkaMessageSettlement);
       attempt = 1;
       if (typeof settlement === 'object' && 'copying' in settlement) {
         // The partition goes on while the copy is stored; commits wait for it.
